@@ -1,0 +1,54 @@
+/// What one call did: succeeded, failed with an errno, or delivered to some sockets.
+public enum Outcome: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// The call succeeded (`ok`).
+  case ok
+  /// The call failed with this errno.
+  case failed(Errno)
+  /// A datagram reached these sockets (each its own copy; empty is `nobody`), or a TCP
+  /// connection was taken by the one listener named.
+  case delivered([String])
+
+  /// `nobody`.
+  public static let nobody = Outcome.delivered([])
+
+  /// Builds a delivery with its receivers in a canonical (sorted) order.
+  public static func receivers(_ names: some Sequence<String>) -> Outcome {
+    .delivered(names.sorted())
+  }
+
+  public var description: String {
+    switch self {
+    case .ok: "ok"
+    case .failed(let errno): errno.name
+    case .delivered(let names): names.isEmpty ? "nobody" : names.joined(separator: "+")
+    }
+  }
+
+  private var order: (Int, String) {
+    switch self {
+    case .ok: (0, "")
+    case .failed(let e): (1, e.name)
+    case .delivered(let n): (2, n.joined(separator: "+"))
+    }
+  }
+
+  public static func < (a: Self, b: Self) -> Bool { a.order < b.order }
+}
+
+/// A set of outcomes: what a file allows (`EINVAL|EAFNOSUPPORT`, `a|b`) or what the model
+/// says the kernel may do.
+public struct OutcomeSet: Hashable, Sendable, CustomStringConvertible {
+  public var outcomes: Set<Outcome>
+
+  public init(_ outcomes: some Sequence<Outcome>) { self.outcomes = Set(outcomes) }
+  public init(_ outcome: Outcome) { outcomes = [outcome] }
+
+  public func contains(_ outcome: Outcome) -> Bool { outcomes.contains(outcome) }
+  public func isSubset(of other: OutcomeSet) -> Bool { outcomes.isSubset(of: other.outcomes) }
+  public var single: Outcome? { outcomes.count == 1 ? outcomes.first : nil }
+
+  /// The scenario spelling: alternatives joined by `|`, in a stable order.
+  public var description: String {
+    outcomes.sorted().map(\.description).joined(separator: "|")
+  }
+}

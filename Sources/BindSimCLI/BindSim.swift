@@ -1,0 +1,3 @@
+public enum BindSim {
+  public static func main() {}
+}

@@ -1,0 +1,3 @@
+import BindSimCLI
+
+BindSim.main()
