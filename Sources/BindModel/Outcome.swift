@@ -52,3 +52,14 @@ public struct OutcomeSet: Hashable, Sendable, CustomStringConvertible {
     outcomes.sorted().map(\.description).joined(separator: "|")
   }
 }
+
+extension OutcomeSet: Codable {
+  public init(from decoder: any Decoder) throws {
+    self.init(try decoder.singleValueContainer().decode([Outcome].self))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(outcomes.sorted())
+  }
+}

@@ -1,0 +1,107 @@
+/// The kernel's view of one socket: the fields of `struct sock` that bind, lookup and
+/// delivery read (reference §1).
+public struct ModelSocket: Hashable, Sendable {
+  /// The TCP or UDP state as far as the binding tables care (`sk_state`).
+  public enum State: Hashable, Sendable {
+    /// `TCP_CLOSE`: not listening and not connected (may be bound).
+    case closed
+    /// `TCP_LISTEN`.
+    case listening
+    /// Connected to a peer (`TCP_ESTABLISHED` or a connected UDP socket).
+    case connected
+    /// The socket was closed but its name lingers (`FIN_WAIT*`, `TIME_WAIT`).
+    case timeWait
+  }
+
+  public var id: SocketID
+  public var name: String
+  public var kind: SocketKind
+  /// Owner uid, captured at `socket()` time (`sk_uid`).
+  public var uid: UInt32
+  public var family: AddressFamily { kind.family }
+  public var transport: TransportProtocol { kind.transport }
+
+  // Options (`sk_reuse`, `sk_reuseport`, `sk_ipv6only`, `inet->freebind`, ...).
+  public var reuseAddress = false
+  public var reusePort = false
+  public var v6Only = false
+  public var freebind = false
+  public var transparent = false
+  public var broadcast = false
+  public var bindAddressNoPort = false
+  public var multicastAll = true
+  public var lingerZero = false
+  /// `sk_bound_dev_if`, by interface name.
+  public var boundDevice: String?
+  public var multicastInterface: IPv4Address?
+  public var ipv6MulticastInterface: String?
+
+  // Name and state.
+  /// The bound local address (`inet_rcv_saddr` / `sk_v6_rcv_saddr`); nil is the wildcard of
+  /// the socket's family.
+  public var localAddress: IPAddress?
+  /// `inet_num`; 0 when the socket holds no port.
+  public var localPort: UInt16 = 0
+  public var state: State = .closed
+  /// The connected peer (`inet_daddr`/`inet_dport`).
+  public var peer: Endpoint?
+  /// `SOCK_BINDADDR_LOCK`: bind() set a specific address.
+  public var addressLocked = false
+  /// The port was chosen by `connect()` (`SOCK_CONNECT_BIND`), not held through `bind()`.
+  public var connectBound = false
+  /// `SOCK_BINDPORT_LOCK`: bind() asked for a specific port.
+  public var portLocked = false
+  /// A pending socket error (`sk_err`), reported by the next call (ECONNREFUSED after ICMP).
+  public var pendingError: Errno?
+  /// Groups joined with `join`: (group, interface name or nil).
+  public var memberships: [Membership] = []
+  /// For TCP: the connections queued on a listener, oldest first.
+  public var acceptQueue: [PendingConnection] = []
+  /// Whether `close` was called (the name may linger in `timeWait`).
+  public var isClosed = false
+
+  public init(id: SocketID, name: String, kind: SocketKind, uid: UInt32) {
+    self.id = id
+    self.name = name
+    self.kind = kind
+    self.uid = uid
+  }
+
+  /// Whether the socket holds a port in its protocol's table.
+  public var isHashed: Bool { localPort != 0 }
+
+  /// The bound address, with the family's wildcard for an unbound address.
+  public var boundAddress: IPAddress {
+    localAddress ?? (family == .inet ? .v4(.any) : .v6(.any))
+  }
+
+  /// The local name as `ss` prints it: `*` for a dual-stack wildcard, `%dev` for a device.
+  public var localDescription: String {
+    let port = localPort == 0 ? "*" : "\(localPort)"
+    let device = boundDevice.map { "%\($0)" } ?? ""
+    switch boundAddress {
+    case .v4(let a): return "\(a.isAny ? "0.0.0.0" : a.description)\(device):\(port)"
+    case .v6(let a):
+      if a.isAny && !v6Only { return "*\(device):\(port)" }
+      return "[\(a)]\(device):\(port)"
+    }
+  }
+}
+
+/// A multicast group membership (`IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP`).
+public struct Membership: Hashable, Sendable {
+  public var group: IPAddress
+  public var interface: String?
+}
+
+/// A TCP connection waiting in a listener's accept queue.
+public struct PendingConnection: Hashable, Sendable {
+  /// The local address the client dialled (the child's local name).
+  public var local: Endpoint
+  /// The client's name.
+  public var remote: Endpoint
+  /// The connecting socket.
+  public var client: SocketID
+  /// The socket the kernel created for this connection; `accept` gives it a name.
+  public var child: SocketID
+}

@@ -1,0 +1,220 @@
+extension Namespace {
+  /// `bind()`: the address checks of `__inet_bind` / `__inet6_bind` in the kernel's order, then
+  /// the protocol's `get_port` (reference §2).
+  mutating func bind(_ id: SocketID, to endpoint: Endpoint, choices: inout Choices) -> Prediction {
+    let s = self[id]
+    let port = endpoint.port
+    var device = s.boundDevice
+    switch s.family {
+    case .inet:
+      guard case .v4(let a) = endpoint.address else {
+        return .failure(
+          .EAFNOSUPPORT, rule: .bindFamily,
+          "'\(s.name)' is an AF_INET socket and \(endpoint) is an IPv6 endpoint (inet_bind)")
+      }
+      if let refusal = ipv4Locality(a, for: s) { return refusal }
+      if let refusal = privilegedPort(port, for: s) { return refusal }
+      if let refusal = alreadyBound(s) { return refusal }
+    case .inet6:
+      guard case .v6(let a) = endpoint.address else {
+        return .failure(
+          .EINVAL, rule: .bindAddressLength,
+          "'\(s.name)' is an AF_INET6 socket; a sockaddr_in for \(endpoint) is too short for inet6_bind"
+        )
+      }
+      if a.isMulticast && s.transport == .tcp {
+        return .failure(
+          .EINVAL, rule: .bindMulticastTCP, "a TCP socket cannot bind the IPv6 multicast address \(a)")
+      }
+      if let refusal = privilegedPort(port, for: s) { return refusal }
+      if let refusal = alreadyBound(s) { return refusal }
+      if let v4 = a.v4Mapped {
+        if s.v6Only {
+          return .failure(
+            .EINVAL, rule: .bindMappedOnV6Only,
+            "'\(s.name)' is IPV6_V6ONLY, so it cannot bind the v4-mapped address \(a)")
+        }
+        if let refusal = ipv4Locality(v4, for: s) { return refusal }
+      } else if !a.isAny {
+        if a.needsScope {
+          if let scope = endpoint.scope {
+            guard interface(named: scope) != nil else {
+              return .failure(
+                .ENODEV, rule: .bindUnknownDevice, "the scope '\(scope)' names no interface")
+            }
+            device = scope
+          }
+          guard device != nil else {
+            return .failure(
+              .EINVAL, rule: .bindScopeRequired,
+              "\(a) is link-local: it needs a scope (%interface) or a bound device")
+          }
+        }
+        if let refusal = ipv6Locality(a, device: device, for: s) { return refusal }
+      }
+    }
+
+    // get_port: the protocol's conflict check.
+    var probe = s
+    probe.localAddress = endpoint.address
+    probe.boundDevice = device
+    if case .v6(let a) = endpoint.address, !a.isAny, a.v4Mapped == nil { probe.v6Only = true }
+    if port == 0 && s.bindAddressNoPort {
+      self[id] = probe
+      self[id].addressLocked = !endpoint.address.isAny
+      return Prediction(
+        .ok, rule: .ephemeralDeferred,
+        "'\(s.name)' records \(endpoint.address) only; IP_BIND_ADDRESS_NO_PORT leaves the port to connect()"
+      )
+    }
+    let result = getPort(probe, port: port, choices: &choices)
+    guard result.outcome == .ok, let chosen = result.port else {
+      return Prediction(result.outcome, rule: result.rule, result.explanation)
+    }
+    self[id] = probe
+    self[id].addressLocked = !endpoint.address.isAny
+    self[id].portLocked = port != 0
+    hash(id, port: chosen)
+    return Prediction(
+      OutcomeSet(.ok), rule: result.rule, result.explanation, portChoice: result.portChoice)
+  }
+
+  /// The result of a protocol `get_port`.
+  struct PortResult {
+    var outcome: Outcome
+    var port: UInt16?
+    var rule: Rule
+    var explanation: String
+    var portChoice: String?
+  }
+
+  /// `inet_csk_get_port` / `udp_lib_get_port` for a socket whose address is already recorded in
+  /// `n` (not yet hashed).
+  func getPort(_ n: ModelSocket, port: UInt16, choices: inout Choices) -> PortResult {
+    let proto = n.transport == .tcp ? "TCP" : "UDP"
+    if port == 0 {
+      let passes = n.transport == .tcp ? tcpBindPasses(for: n) : udpPasses()
+      guard let (chosen, pass) = chooseEphemeralPort(for: n, passes: passes, choices: &choices)
+      else {
+        return PortResult(
+          outcome: .failed(.EADDRINUSE), port: nil, rule: .ephemeralExhausted,
+          explanation:
+            "no \(proto) port of \(sysctls.portRange.lowerBound)-\(sysctls.portRange.upperBound) is free for \(bindingName(n, port: 0)): every one is held by an overlapping socket or reserved"
+        )
+      }
+      let choice = "\(pass.phrase) that no conflicting socket holds"
+      let why =
+        n.transport == .tcp
+        ? "the kernel picks \(choice) (inet_csk_find_open_port\(pass.parity != nil ? "; odd ports first, even ones are left to connect()" : ""))"
+        : "the kernel picks \(choice) (udp_lib_get_port)"
+      return PortResult(
+        outcome: .ok, port: chosen, rule: n.transport == .tcp ? .ephemeralTCP : .ephemeralUDP,
+        explanation: "'\(n.name)' gets port \(chosen): \(why)", portChoice: choice)
+    }
+    if n.transport == .tcp {
+      if let c = tcpConflict(n, port: port) {
+        return PortResult(
+          outcome: .failed(.EADDRINUSE), port: nil, rule: c.rule,
+          explanation:
+            "\(overlapPhrase(n, address: n.localAddress, self[c.blocker], port: port)), \(heldBy(self[c.blocker])); \(c.reason)"
+        )
+      }
+      return success(n, port: port, sharedWith: nil)
+    }
+    let (conflict, shared) = udpConflict(n, port: port)
+    if let c = conflict {
+      return PortResult(
+        outcome: .failed(.EADDRINUSE), port: nil, rule: c.rule,
+        explanation:
+          "\(overlapPhrase(n, address: n.localAddress, self[c.blocker], port: port)), \(heldBy(self[c.blocker])); \(c.reason)"
+      )
+    }
+    return success(n, port: port, sharedWith: shared)
+  }
+
+  /// Explains a successful explicit-port bind by the first overlapping socket it shares with.
+  private func success(_ n: ModelSocket, port: UInt16, sharedWith: SocketID?) -> PortResult {
+    let name = bindingName(n, port: port)
+    let table = table(n.transport)
+    let overlapping = table.chain(port).filter { $0 != n.id && overlaps(n, self[$0]) }
+    if let first = sharedWith ?? overlapping.first {
+      let e = self[first]
+      let viaPort =
+        sharedWith != nil
+        || !(n.reuseAddress && e.reuseAddress && (n.transport == .udp || e.state != .listening))
+      if viaPort {
+        return PortResult(
+          outcome: .ok, port: port, rule: .bindSharedReusePort,
+          explanation:
+            "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but both set SO_REUSEPORT and belong to uid \(n.uid)"
+        )
+      }
+      return PortResult(
+        outcome: .ok, port: port, rule: .bindSharedReuseAddress,
+        explanation:
+          "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but both set SO_REUSEADDR"
+      )
+    }
+    if let other = table.chain(port).first(where: { $0 != n.id }) {
+      let e = self[other]
+      let reason = devicesOverlap(n, e) ? "the addresses do not overlap" : "they are bound to different devices"
+      return PortResult(
+        outcome: .ok, port: port, rule: .bindNoOverlap,
+        explanation:
+          "\(name) is free: '\(e.name)' holds \(bindingName(e, port: port)), and \(reason)")
+    }
+    return PortResult(
+      outcome: .ok, port: port, rule: .bindNoOverlap,
+      explanation: "\(name) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)")
+  }
+
+  /// `inet_addr_valid_or_nonlocal`: EADDRNOTAVAIL unless the address is local, the wildcard,
+  /// multicast or broadcast, or non-local binding is allowed.
+  func ipv4Locality(_ a: IPv4Address, for s: ModelSocket) -> Prediction? {
+    if a.isAny || sysctls.ipv4NonlocalBind || s.freebind || s.transparent { return nil }
+    switch addressType(a) {
+    case .local, .multicast, .broadcast: return nil
+    case .unicast:
+      return .failure(
+        .EADDRNOTAVAIL, rule: .bindNotLocal,
+        "\(a) is not an address of this host (no interface has it), and neither IP_FREEBIND nor net.ipv4.ip_nonlocal_bind is set"
+      )
+    }
+  }
+
+  /// `ipv6_chk_addr(net, addr, dev, 0)` in `__inet6_bind`: the address must be configured (on
+  /// the bound device, for link- and host-scope addresses).
+  func ipv6Locality(_ a: IPv6Address, device: String?, for s: ModelSocket) -> Prediction? {
+    if a.isMulticast || sysctls.ipv6NonlocalBind || s.freebind || s.transparent { return nil }
+    let owners = interfaces.filter { $0.ipv6.contains { $0.address == a } }
+    if let device {
+      if owners.contains(where: { $0.name == device }) { return nil }
+      if !a.isLinkLocal && !a.isLoopback && !owners.isEmpty { return nil }
+      return .failure(
+        .EADDRNOTAVAIL, rule: .bindNotLocal,
+        "\(a) is not an address of '\(device)', the device '\(s.name)' is bound to")
+    }
+    if !owners.isEmpty { return nil }
+    return .failure(
+      .EADDRNOTAVAIL, rule: .bindNotLocal,
+      "\(a) is not an address of this host (no interface has it), and neither IP_FREEBIND nor net.ipv6.ip_nonlocal_bind is set"
+    )
+  }
+
+  /// EACCES for a port below `ip_unprivileged_port_start` without CAP_NET_BIND_SERVICE.
+  func privilegedPort(_ port: UInt16, for s: ModelSocket) -> Prediction? {
+    guard port != 0, Int(port) < sysctls.unprivilegedPortStart, s.uid != 0 else { return nil }
+    return .failure(
+      .EACCES, rule: .bindPrivilegedPort,
+      "port \(port) is below net.ipv4.ip_unprivileged_port_start (\(sysctls.unprivilegedPortStart)) and '\(s.name)' runs as uid \(s.uid), without CAP_NET_BIND_SERVICE"
+    )
+  }
+
+  /// EINVAL for a socket that already has a port or is not in the CLOSE state.
+  func alreadyBound(_ s: ModelSocket) -> Prediction? {
+    guard s.localPort != 0 || s.state != .closed else { return nil }
+    return .failure(
+      .EINVAL, rule: .bindAlreadyBound,
+      "'\(s.name)' already holds \(s.localDescription); a socket binds only once")
+  }
+}

@@ -1,0 +1,197 @@
+extension Namespace {
+  /// Performs one statement on the model. `endpoint` is the statement's endpoint with any
+  /// `@NAME` port already resolved. Environment statements answer `ok`.
+  public mutating func perform(_ action: Action, endpoint: Endpoint?, choices: inout Choices)
+    -> Prediction
+  {
+    switch action {
+    case .interface(let name, let addresses):
+      addInterface(name, addresses: addresses)
+      return Prediction(.ok, rule: .environment, "interface \(name) is up")
+    case .sysctl(let sysctl):
+      sysctls.apply(sysctl)
+      return Prediction(.ok, rule: .environment, "\(sysctl.key) is now \(sysctl)")
+    case .host, .link:
+      return .failure(
+        .EOPNOTSUPP, rule: .environment, "several hosts are not modelled yet")
+    case .socket(let name, let kind, let options, let uid):
+      return createSocket(name, kind: kind, options: options, uid: uid)
+    case .setsockopt(let name, let option):
+      return withSocket(name) { ns, id in ns.setOption(id, option) }
+    case .bind(let name, _):
+      return withSocket(name) { ns, id in ns.bind(id, to: endpoint!, choices: &choices) }
+    case .listen(let name):
+      return withSocket(name) { ns, id in ns.listen(id, choices: &choices) }
+    case .connect(let name, _):
+      return withSocket(name) { ns, id in
+        ns[id].transport == .udp
+          ? ns.connectUDP(id, to: endpoint!, choices: &choices)
+          : ns.connectTCP(id, to: endpoint!, choices: &choices)
+      }
+    case .disconnect(let name):
+      return withSocket(name) { ns, id in ns.disconnect(id) }
+    case .accept(let listener, let name):
+      return withSocket(listener) { ns, id in ns.accept(id, as: name) }
+    case .send(let name, _):
+      return withSocket(name) { ns, id in ns.send(id, to: endpoint, choices: &choices) }
+    case .join(let name, let group, let interface):
+      return withSocket(name) { ns, id in ns.join(id, group: group, interface: interface) }
+    case .close(let name):
+      return withSocket(name) { ns, id in ns.close(id) }
+    }
+  }
+
+  private mutating func withSocket(
+    _ name: String, _ body: (inout Namespace, SocketID) -> Prediction
+  ) -> Prediction {
+    guard let id = names[name] else {
+      return .failure(.EBADF, rule: .socketClosed, "there is no open socket called '\(name)'")
+    }
+    return body(&self, id)
+  }
+
+  /// `inet_listen` → `inet_csk_listen_start`: an unbound socket is autobound first, and the
+  /// port is re-checked with the socket now listening (EADDRINUSE if a bound socket that let
+  /// it share through SO_REUSEADDR is already listening).
+  mutating func listen(_ id: SocketID, choices: inout Choices) -> Prediction {
+    let s = self[id]
+    if s.transport == .udp {
+      return .failure(
+        .EOPNOTSUPP, rule: .listenNotStream, "'\(s.name)' is a UDP socket; only TCP sockets listen")
+    }
+    if s.state == .listening {
+      return Prediction(.ok, rule: .listenOK, "'\(s.name)' is already listening")
+    }
+    if s.state != .closed {
+      return .failure(
+        .EINVAL, rule: .listenInvalidState, "'\(s.name)' is connected; it cannot listen")
+    }
+    var portChoice: String?
+    var why: String
+    if !s.isHashed {
+      let result = getPort(s, port: 0, choices: &choices)
+      guard let port = result.port else {
+        return Prediction(result.outcome, rule: result.rule, result.explanation)
+      }
+      hash(id, port: port)
+      portChoice = result.portChoice
+      why = "'\(s.name)' was not bound, so listen() binds it first: \(result.explanation)"
+    } else if let c = tcpConflict(s, port: s.localPort) {
+      let e = self[c.blocker]
+      return .failure(
+        .EADDRINUSE, rule: .listenConflict,
+        "listen() re-checks the port: \(overlapPhrase(s, address: s.localAddress, e, port: s.localPort)), \(heldBy(e)); \(c.reason)"
+      )
+    } else {
+      why = "'\(s.name)' listens on \(bindingName(s, port: s.localPort))"
+    }
+    self[id].state = .listening
+    addListener(id)
+    return Prediction(OutcomeSet(.ok), rule: .listenOK, why, portChoice: portChoice)
+  }
+
+  /// `close()`: the socket leaves the tables, except a connected TCP socket, whose name
+  /// lingers (FIN_WAIT, then TIME_WAIT) for the rest of the scenario unless SO_LINGER=0.
+  /// Connections still queued on a closing listener are reset.
+  mutating func close(_ id: SocketID) -> Prediction {
+    let s = self[id]
+    names[s.name] = nil
+    self[id].isClosed = true
+    if s.transport == .tcp && s.state == .connected && !s.lingerZero {
+      self[id].state = .timeWait
+      return Prediction(
+        .ok, rule: .socketClosed,
+        "'\(s.name)' is closed; its connection lingers in FIN_WAIT/TIME_WAIT and still holds \(bindingName(s, port: s.localPort))"
+      )
+    }
+    if s.state == .listening {
+      for pending in s.acceptQueue { unhashConnection(pending.child) }
+    }
+    unhash(id)
+    self[id].state = .closed
+    return Prediction(.ok, rule: .socketClosed, "'\(s.name)' is closed and releases its name")
+  }
+
+  /// Removes a queued, never accepted connection (reset when its listener closes).
+  mutating func unhashConnection(_ child: SocketID) {
+    unhash(child)
+    self[child].isClosed = true
+    self[child].state = .closed
+  }
+
+  /// `connect(AF_UNSPEC)` (`__udp_disconnect`): forget the peer and the bound device; an
+  /// address bind() did not lock goes back to the wildcard, and a port bind() did not lock is
+  /// given up.
+  mutating func disconnect(_ id: SocketID) -> Prediction {
+    let s = self[id]
+    self[id].peer = nil
+    if s.transport == .tcp {
+      if s.state == .connected { self[id].state = .closed }
+      return Prediction(.ok, rule: .disconnect, "'\(s.name)' drops its connection")
+    }
+    self[id].state = .closed
+    self[id].boundDevice = nil
+    var what: [String] = []
+    if !s.addressLocked && s.localAddress != nil && !(s.localAddress?.isAny ?? true) {
+      self[id].localAddress = nil
+      what.append("its address goes back to the wildcard")
+    }
+    if !s.portLocked && s.isHashed {
+      unhash(id)
+      what.append("its automatically chosen port is released")
+    } else if s.isHashed {
+      rehash(id)
+    }
+    let detail = what.isEmpty ? "" : ": " + what.joined(separator: " and ")
+    return Prediction(.ok, rule: .disconnect, "'\(s.name)' forgets its peer\(detail)")
+  }
+
+  /// `accept()`: takes the oldest queued connection; the new socket already holds the
+  /// listener's port (the kernel created it with the connection).
+  mutating func accept(_ id: SocketID, as name: String) -> Prediction {
+    let s = self[id]
+    guard s.state == .listening else {
+      return .failure(.EINVAL, rule: .acceptNotListening, "'\(s.name)' is not listening")
+    }
+    guard !s.acceptQueue.isEmpty else {
+      return .failure(
+        .EAGAIN, rule: .acceptEmpty, "no connection is waiting in the queue of '\(s.name)'")
+    }
+    let pending = self[id].acceptQueue.removeFirst()
+    self[pending.child].name = name
+    names[name] = pending.child
+    return Prediction(
+      .ok, rule: .acceptOK,
+      "'\(name)' is the connection from \(pending.remote) to \(pending.local); it holds \(bindingName(self[pending.child], port: pending.local.port)) with the options of '\(s.name)'"
+    )
+  }
+
+  /// `IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP`.
+  mutating func join(_ id: SocketID, group: IPAddress, interface: String?) -> Prediction {
+    let s = self[id]
+    if case .v6 = group, s.family == .inet {
+      return .failure(
+        .ENOPROTOOPT, rule: .optionWrongLevel,
+        "IPV6_JOIN_GROUP is an IPv6-level option and '\(s.name)' is an AF_INET socket")
+    }
+    guard group.isMulticast else {
+      return .failure(.EINVAL, rule: .joinFailed, "\(group) is not a multicast group")
+    }
+    if let interface {
+      guard self.interface(named: interface) != nil else {
+        return .failure(.ENODEV, rule: .joinFailed, "there is no interface called '\(interface)'")
+      }
+    } else {
+      return .failure(
+        .ENODEV, rule: .joinFailed,
+        "no interface was given and a fresh namespace has no route for \(group) to pick one")
+    }
+    let membership = Membership(group: group, interface: interface)
+    if s.memberships.contains(membership) {
+      return .failure(
+        .EADDRINUSE, rule: .joinFailed, "'\(s.name)' already joined \(group) on \(interface!)")
+    }
+    self[id].memberships.append(membership)
+    return Prediction(.ok, rule: .joinOK, "'\(s.name)' joins \(group) on \(interface!)")
+  }
+}

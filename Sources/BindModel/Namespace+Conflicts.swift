@@ -1,0 +1,133 @@
+/// Why one existing socket blocks a new binding.
+struct Conflict {
+  var blocker: SocketID
+  var rule: Rule
+  var reason: String
+}
+
+extension Namespace {
+  /// `devOverlap(A, B)`: two bindings can collide only if one has no device or both the same.
+  func devicesOverlap(_ a: ModelSocket, _ b: ModelSocket) -> Bool {
+    a.boundDevice == nil || b.boundDevice == nil || a.boundDevice == b.boundDevice
+  }
+
+  func overlaps(_ a: ModelSocket, _ b: ModelSocket) -> Bool {
+    devicesOverlap(a, b) && Coverage(of: a).overlaps(Coverage(of: b))
+  }
+
+  /// TCP: `inet_csk_bind_conflict` / `inet_bind_conflict` with relax and reuseport allowed
+  /// (reference §4.1). A new binding `n` may coexist with an overlapping `e` iff both set
+  /// SO_REUSEADDR and `e` is not listening, or both set SO_REUSEPORT and `e` is in TIME_WAIT or
+  /// has the same owner uid. Every socket on the port counts: bound, listening, connected and
+  /// TIME_WAIT.
+  func tcpConflict(_ n: ModelSocket, port: UInt16) -> Conflict? {
+    for id in tcpTable.chain(port) where id != n.id {
+      let e = self[id]
+      guard overlaps(n, e) else { continue }
+      if n.reuseAddress && e.reuseAddress && e.state != .listening { continue }
+      if n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid) { continue }
+      return Conflict(blocker: id, rule: tcpRule(n, e), reason: tcpReason(n, e))
+    }
+    return nil
+  }
+
+  private func tcpRule(_ n: ModelSocket, _ e: ModelSocket) -> Rule {
+    if e.state == .timeWait { return .tcpTimeWait }
+    if n.reuseAddress && e.reuseAddress && e.state == .listening {
+      return .tcpListenerBlocksReuseAddress
+    }
+    if n.reusePort && e.reusePort { return .tcpReusePortOwner }
+    return .tcpConflict
+  }
+
+  private func tcpReason(_ n: ModelSocket, _ e: ModelSocket) -> String {
+    if n.reusePort && e.reusePort && n.uid != e.uid && e.state != .timeWait
+      && !(n.reuseAddress && e.reuseAddress && e.state != .listening)
+    {
+      let listening = e.state == .listening ? " and it is listening" : ""
+      return
+        "both set SO_REUSEPORT, but '\(e.name)' belongs to uid \(e.uid) and '\(n.name)' to uid \(n.uid)\(listening)"
+    }
+    if e.state == .timeWait {
+      return e.reuseAddress
+        ? "'\(n.name)' did not set SO_REUSEADDR, and a TIME_WAIT connection is only shared when both did"
+        : "the connection lingering in TIME_WAIT came from a socket without SO_REUSEADDR"
+    }
+    if n.reuseAddress && e.reuseAddress && e.state == .listening {
+      return "'\(e.name)' is listening, and SO_REUSEADDR never shares a port with a listener"
+    }
+    return reuseAddressReason(n, e)
+  }
+
+  func reuseAddressReason(_ n: ModelSocket, _ e: ModelSocket) -> String {
+    switch (n.reuseAddress, e.reuseAddress) {
+    case (false, false):
+      if n.reusePort || e.reusePort {
+        return "neither socket set SO_REUSEADDR, and SO_REUSEPORT must be set on both"
+      }
+      return "neither socket set SO_REUSEADDR"
+    case (true, false): return "'\(e.name)' did not set SO_REUSEADDR; both must"
+    case (false, true): return "'\(n.name)' did not set SO_REUSEADDR; both must"
+    case (true, true): return "both set SO_REUSEADDR"
+    }
+  }
+
+  /// UDP: `udp_lib_lport_inuse` (reference §5.1). Sockets that both set SO_REUSEADDR never
+  /// conflict; otherwise the *first* overlapping socket in chain order decides: shared iff
+  /// both set SO_REUSEPORT with the same owner uid. Returns nil when the bind may proceed,
+  /// and the socket that allowed it through SO_REUSEPORT, if any.
+  func udpConflict(_ n: ModelSocket, port: UInt16) -> (conflict: Conflict?, sharedWith: SocketID?) {
+    for id in udpTable.chain(port) where id != n.id {
+      let e = self[id]
+      if n.reuseAddress && e.reuseAddress { continue }
+      guard overlaps(n, e) else { continue }
+      if n.reusePort && e.reusePort && n.uid == e.uid { return (nil, id) }
+      let rule: Rule = n.reusePort && e.reusePort ? .udpReusePortOwner : .udpFirstMatch
+      let reason =
+        n.reusePort && e.reusePort
+        ? "both set SO_REUSEPORT, but '\(e.name)' belongs to uid \(e.uid) and '\(n.name)' to uid \(n.uid)"
+        : reuseAddressReason(n, e)
+          + (n.reusePort && !e.reusePort
+            ? ", and '\(e.name)', the first overlapping socket in the chain, did not set SO_REUSEPORT"
+            : "")
+      return (Conflict(blocker: id, rule: rule, reason: reason), nil)
+    }
+    return (nil, nil)
+  }
+
+  /// A phrase relating the two bindings: "0.0.0.0:1060 covers 127.0.0.1:1060".
+  func overlapPhrase(_ n: ModelSocket, address: IPAddress?, _ e: ModelSocket, port: UInt16) -> String
+  {
+    var probe = n
+    probe.localAddress = address
+    let nc = Coverage(of: probe)
+    let ec = Coverage(of: e)
+    let nName = bindingName(probe, port: port)
+    let eName = bindingName(e, port: e.localPort)
+    if nc == ec { return "\(nName) is the same name as \(eName)" }
+    if ec.isWildcard && !nc.isWildcard { return "\(eName) covers \(nName)" }
+    if nc.isWildcard && !ec.isWildcard { return "\(nName) covers \(eName)" }
+    return "\(nName) overlaps \(eName)"
+  }
+
+  /// A binding as people read it, with `(dual-stack)` for a `[::]` that also takes IPv4.
+  func bindingName(_ s: ModelSocket, port: UInt16) -> String {
+    let device = s.boundDevice.map { "%\($0)" } ?? ""
+    switch s.boundAddress {
+    case .v4(let a): return "\(a)\(device):\(port)"
+    case .v6(let a):
+      let dual = a.isAny && !s.v6Only ? " (dual-stack)" : ""
+      return "[\(a)]\(device):\(port)\(dual)"
+    }
+  }
+
+  /// "held by 'first'", with the state when it matters.
+  func heldBy(_ e: ModelSocket) -> String {
+    switch e.state {
+    case .listening: "held by '\(e.name)' (listening)"
+    case .timeWait: "held by '\(e.name)' (closed, in TIME_WAIT)"
+    case .connected where e.transport == .tcp: "held by '\(e.name)' (connected)"
+    default: "held by '\(e.name)'"
+    }
+  }
+}

@@ -1,0 +1,181 @@
+extension Namespace {
+  /// UDP `connect()` (`ip4_datagram_connect`, `ip6_datagram_connect`): autobind if needed, then
+  /// a wildcard-bound socket takes the route's source address and is rehashed, so it no longer
+  /// covers the other addresses (reference §8).
+  mutating func connectUDP(_ id: SocketID, to destination: Endpoint, choices: inout Choices)
+    -> Prediction
+  {
+    let s = self[id]
+    if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
+    let source: IPAddress
+    switch route(to: destination.address) {
+    case .local(_, let src), .offHost(_, let src), .broadcast(_, let src): source = src
+    case .multicast, .unreachable:
+      return .failure(
+        .ENETUNREACH, rule: .connectUnreachable,
+        "no route to \(destination.address): a fresh namespace has no default route")
+    }
+    if let refusal = autobind(id, choices: &choices) {
+      return Prediction(refusal.outcomes, rule: refusal.rule, refusal.explanation)
+    }
+    var detail = ""
+    if self[id].localAddress == nil || self[id].localAddress!.isAny {
+      let mapped: IPAddress =
+        switch (s.family, source) {
+        case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
+        default: source
+        }
+      self[id].localAddress = mapped
+      rehash(id)
+      detail = "; its local address narrows from the wildcard to \(mapped), the route's source"
+    }
+    self[id].peer = destination
+    self[id].state = .connected
+    return Prediction(
+      .ok, rule: .connectUDP,
+      "'\(s.name)' is connected to \(destination) from \(bindingName(self[id], port: self[id].localPort))\(detail)"
+    )
+  }
+
+  /// TCP `connect()` (`tcp_v4_connect`, `tcp_v6_connect`) on one host: the SYN is looked up
+  /// like an incoming one (`__inet_lookup_listener`), and no listener means a reset.
+  mutating func connectTCP(_ id: SocketID, to destination: Endpoint, choices: inout Choices)
+    -> Prediction
+  {
+    let s = self[id]
+    if s.state != .closed {
+      return .failure(
+        .EISCONN, rule: .connectAlreadyConnected,
+        "'\(s.name)' is \(s.state == .listening ? "listening" : "already connected")")
+    }
+    if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
+    let arrival: String
+    let source: IPAddress
+    switch route(to: destination.address) {
+    case .local(let i, let src):
+      arrival = i
+      source = src
+    case .offHost(let i, _):
+      return .failure(
+        .ETIMEDOUT, rule: .connectUnreachable,
+        "\(destination.address) is not an address of this host: the SYN leaves by \(i) and nobody answers"
+      )
+    case .broadcast, .multicast:
+      return .failure(
+        .ENETUNREACH, rule: .connectUnreachable,
+        "TCP cannot connect to the broadcast or multicast address \(destination.address)")
+    case .unreachable:
+      return .failure(
+        .ENETUNREACH, rule: .connectUnreachable,
+        "no route to \(destination.address): a fresh namespace has no default route")
+    }
+    let local: IPAddress
+    if let bound = s.localAddress, !bound.isAny {
+      local = bound
+    } else {
+      local =
+        switch (s.family, source) {
+        case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
+        default: source
+        }
+    }
+    if !s.isHashed {
+      var probe = s
+      probe.localAddress = local
+      guard let port = connectPort(for: probe, to: destination, choices: &choices) else {
+        return .failure(
+          .EADDRNOTAVAIL, rule: .ephemeralConnect,
+          "no ephemeral port is free for a connection from \(local) to \(destination)")
+      }
+      self[id].localAddress = local
+      self[id].connectBound = true
+      hash(id, port: port)
+    } else if s.localAddress == nil || s.localAddress!.isAny {
+      self[id].localAddress = local
+      rehash(id)
+    }
+    let client = self[id]
+    let packet = Packet(
+      source: Endpoint(address: local, port: client.localPort), destination: destination,
+      arrival: arrival)
+    guard let found = lookupListener(packet) else {
+      if !client.portLocked { unhash(id) }
+      if !client.addressLocked { self[id].localAddress = s.localAddress }
+      return .failure(
+        .ECONNREFUSED, rule: .connectRefused,
+        "no socket listens on TCP port \(destination.port) for \(destination.address), so the SYN is answered with a reset"
+      )
+    }
+    let chosen = choices.member(of: found.candidates) { self[$0].name }
+    establish(id, with: chosen, packet: packet)
+    let outcomes = found.candidates.map { Outcome.receivers([self[$0].name]) }
+    return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
+  }
+
+  /// The connection is established: the client is connected, and the kernel creates the
+  /// listener's child, which holds the listener's port and options, in the accept queue.
+  private mutating func establish(_ id: SocketID, with listenerID: SocketID, packet: Packet) {
+    self[id].peer = packet.destination
+    self[id].state = .connected
+    let listener = self[listenerID]
+    let childID = SocketID(rawValue: sockets.count)
+    var child = ModelSocket(
+      id: childID, name: "\(listener.name)<-\(self[id].name)", kind: listener.kind,
+      uid: listener.uid)
+    child.reuseAddress = listener.reuseAddress
+    child.reusePort = listener.reusePort
+    child.v6Only = listener.v6Only
+    child.boundDevice = listener.boundDevice
+    child.localAddress =
+      switch (listener.family, packet.destination.address) {
+      case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
+      default: packet.destination.address
+      }
+    child.state = .connected
+    child.peer = packet.source
+    sockets.append(child)
+    hash(childID, port: listener.localPort)
+    self[listenerID].acceptQueue.append(
+      PendingConnection(
+        local: Endpoint(address: child.localAddress!, port: listener.localPort),
+        remote: packet.source, client: id, child: childID))
+  }
+
+  /// `__inet_hash_connect` (reference §6.2): ports of the range start's parity first, never a
+  /// port that a `bind()` holds (even on another address), shared among connections whose
+  /// 4-tuples differ.
+  func connectPort(for n: ModelSocket, to destination: Endpoint, choices: inout Choices)
+    -> UInt16?
+  {
+    let low = Int(sysctls.portRange.lowerBound)
+    let high = Int(sysctls.portRange.upperBound) + 1
+    var remaining = high - low
+    if remaining > 1 { remaining &= ~1 }
+    let range = low..<(low + remaining)
+    let passes = remaining == 1 ? [nil] : [low & 1, (low + 1) & 1]
+    for parity in passes {
+      let start = range.lowerBound + Int(choices.random() % UInt64(range.count))
+      let accept = { (port: UInt16) -> Bool in
+        let owners = self.tcpTable.chain(port).map { self[$0] }
+        // A bucket made or held by bind() is never used by connect().
+        if owners.contains(where: { !$0.connectBound }) { return false }
+        return !owners.contains {
+          $0.peer == destination && $0.localAddress == n.localAddress
+        }
+      }
+      guard
+        let found = tcpTable.firstCandidate(
+          in: range, parity: parity, startingAt: start, ipv4: false, ipv6: false,
+          reserved: sysctls.reservedBits, accept: accept)
+      else { continue }
+      if let observed = choices.observedPort, range.contains(Int(observed)),
+        parity.map({ Int(observed) & 1 == $0 }) ?? true, accept(observed),
+        !sysctls.isReserved(observed)
+      {
+        return observed
+      }
+      return found
+    }
+    return nil
+  }
+}

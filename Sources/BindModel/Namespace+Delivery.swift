@@ -1,0 +1,170 @@
+/// A datagram or SYN arriving at this host.
+struct Packet {
+  var source: Endpoint
+  var destination: Endpoint
+  /// The interface it arrives on: for traffic the host sends itself, the interface that owns
+  /// the destination address (reference §15.1).
+  var arrival: String
+
+  /// The destination as an IPv4 address, when the packet is IPv4 (v4-mapped counts as IPv4).
+  var ipv4Destination: IPv4Address? { destination.address.ipv4View }
+}
+
+/// Which socket a lookup found, and why.
+struct LookupResult {
+  /// One socket, or the members of the SO_REUSEPORT group the kernel picks from.
+  var candidates: [SocketID]
+  var rule: Rule
+  var reason: String
+}
+
+extension Namespace {
+  /// `__udp4_lib_lookup` / `__udp6_lib_lookup` (reference §9.1-9.3): first the sockets bound to
+  /// exactly the destination address, and only if none matches the wildcard sockets; inside a
+  /// phase the best score wins, ties go to the first socket in chain order, and a SO_REUSEPORT
+  /// socket short-circuits the walk with a member of its group.
+  func lookupUDP(_ packet: Packet) -> LookupResult? {
+    let chain = udpTable.chain(packet.destination.port)
+    if let found = walk(chain, packet: packet, exact: true, tcp: false) { return found }
+    return walk(chain, packet: packet, exact: false, tcp: false)
+  }
+
+  /// `__inet_lookup_listener` / `inet6_lookup_listener` (reference §9.6), over listeners in
+  /// `listen()` order.
+  func lookupListener(_ packet: Packet) -> LookupResult? {
+    let chain = tcpListeners[packet.destination.port] ?? []
+    if let found = walk(chain, packet: packet, exact: true, tcp: true) { return found }
+    return walk(chain, packet: packet, exact: false, tcp: true)
+  }
+
+  /// Whether `s` is bound to exactly the packet's destination (exact phase) or to a wildcard
+  /// that takes it (wildcard phase).
+  private func addressMatches(_ s: ModelSocket, _ packet: Packet, exact: Bool) -> Bool {
+    let isIPv4Packet = packet.ipv4Destination != nil
+    if isIPv4Packet {
+      if s.family == .inet6 && s.v6Only { return false }
+      let view: IPv4Address? =
+        switch s.boundAddress {
+        case .v4(let a): a
+        case .v6(let a): a.isAny ? .any : a.v4Mapped
+        }
+      guard let view else { return false }
+      return exact ? view == packet.ipv4Destination : view.isAny
+    }
+    guard s.family == .inet6, case .v6(let a) = s.boundAddress, case .v6(let d) =
+      packet.destination.address
+    else { return false }
+    if a.v4Mapped != nil { return false }
+    return exact ? a == d : a.isAny
+  }
+
+  /// `compute_score` for UDP (v4: AF_INET 2, AF_INET6 1, +4 peer address, +4 peer port,
+  /// +4 device; v6: 0, +1 each) and for TCP listeners (1, +1 device, +1 AF_INET for IPv4).
+  /// Returns nil when the socket is not a candidate.
+  func score(_ s: ModelSocket, _ packet: Packet, exact: Bool, tcp: Bool) -> Int? {
+    guard addressMatches(s, packet, exact: exact) else { return nil }
+    if let device = s.boundDevice, device != packet.arrival { return nil }
+    let isIPv4Packet = packet.ipv4Destination != nil
+    if tcp {
+      return 1 + (s.boundDevice != nil ? 1 : 0) + (isIPv4Packet && s.family == .inet ? 1 : 0)
+    }
+    var score = isIPv4Packet ? (s.family == .inet ? 2 : 1) : 0
+    let step = isIPv4Packet ? 4 : 1
+    if let peer = s.peer {
+      let sameAddress =
+        peer.address.ipv4View != nil
+        ? peer.address.ipv4View == packet.source.address.ipv4View
+        : peer.address == packet.source.address
+      guard sameAddress, peer.port == packet.source.port else { return nil }
+      score += 2 * step
+    }
+    if s.boundDevice != nil { score += step }
+    return score
+  }
+
+  /// The SO_REUSEPORT group of `s` (`udp_reuseport_add_sock`, `inet_reuseport_add_sock`):
+  /// same family, V6ONLY flag, port, device, owner and exactly the same address.
+  func reusePortGroup(of s: ModelSocket, in chain: [SocketID]) -> [SocketID] {
+    chain.filter {
+      let o = self[$0]
+      return o.reusePort && o.family == s.family && o.v6Only == s.v6Only
+        && o.boundDevice == s.boundDevice && o.uid == s.uid && o.boundAddress == s.boundAddress
+    }
+  }
+
+  private func walk(_ chain: [SocketID], packet: Packet, exact: Bool, tcp: Bool) -> LookupResult? {
+    let phase =
+      exact
+      ? "bound to exactly \(packet.destination.address)"
+      : "bound to a wildcard that takes \(packet.destination.address)"
+    var best: [SocketID] = []
+    var bestScore = packet.ipv4Destination != nil || tcp ? 0 : -1
+    var matches: [SocketID] = []
+    for id in chain {
+      let s = self[id]
+      guard let sc = score(s, packet, exact: exact, tcp: tcp) else { continue }
+      matches.append(id)
+      if sc <= bestScore { continue }
+      if !tcp && s.peer != nil {
+        best = [id]
+        bestScore = sc
+        continue
+      }
+      if s.reusePort {
+        let group = reusePortGroup(of: s, in: chain)
+        let members = tcp ? group : group.filter { self[$0].peer == nil }
+        let connected = !tcp && members.count < group.count
+        if !connected {
+          let names = members.map { "'\(self[$0].name)'" }.joined(separator: ", ")
+          return LookupResult(
+            candidates: members, rule: .deliveryReusePort,
+            reason:
+              "'\(s.name)' is the first match \(phase) in chain order and has SO_REUSEPORT, so the kernel hashes the flow onto its group (\(names)) and stops looking"
+          )
+        }
+        best = members
+        bestScore = sc
+        continue
+      }
+      best = [id]
+      bestScore = sc
+    }
+    guard !best.isEmpty else { return nil }
+    let winner = self[best[0]]
+    let others = matches.filter { $0 != best[0] }
+    let rule: Rule
+    let reason: String
+    if others.isEmpty {
+      rule = exact ? .deliveryExact : .deliveryWildcard
+      reason =
+        exact
+        ? "'\(winner.name)' is the only socket \(phase); exact-address sockets are looked up before wildcards"
+        : "no socket is bound to exactly \(packet.destination.address), and '\(winner.name)' is the only wildcard match"
+    } else {
+      let winnerScore = score(winner, packet, exact: exact, tcp: tcp) ?? 0
+      let tied = others.filter { score(self[$0], packet, exact: exact, tcp: tcp) == winnerScore }
+      if tied.isEmpty {
+        rule = .deliveryScore
+        reason =
+          "'\(winner.name)' scores highest of the sockets \(phase) (\(scoreWords(winner, tcp: tcp, packet)))"
+      } else {
+        rule = .deliveryChainOrder
+        let order =
+          tcp
+          ? "it called listen() \(winner.family == .inet6 && winner.reusePort ? "first" : "last")"
+          : "it was bound \(winner.family == .inet6 && winner.reusePort ? "first (AF_INET6 SO_REUSEPORT sockets queue at the tail)" : "last, and the newest socket wins a tie")"
+        reason =
+          "'\(winner.name)' ties with \(tied.map { "'\(self[$0].name)'" }.joined(separator: ", ")) \(phase) and comes first in the chain: \(order)"
+      }
+    }
+    return LookupResult(candidates: best, rule: rule, reason: reason)
+  }
+
+  private func scoreWords(_ s: ModelSocket, tcp: Bool, _ packet: Packet) -> String {
+    var words: [String] = []
+    if s.peer != nil { words.append("connected to the sender") }
+    if let d = s.boundDevice { words.append("bound to device \(d)") }
+    if packet.ipv4Destination != nil && s.family == .inet { words.append("an AF_INET socket") }
+    return words.isEmpty ? "plain match" : words.joined(separator: ", ")
+  }
+}

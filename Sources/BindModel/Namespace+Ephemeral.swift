@@ -1,0 +1,123 @@
+/// One sweep of the ephemeral search: a part of the port range, one parity or all ports.
+struct PortPass: Sendable {
+  var range: Range<Int>
+  var parity: Int?
+  /// The second TCP search with `ip_autobind_reuse=1` tolerates SO_REUSEADDR owners.
+  var relaxed = false
+
+  var phrase: String {
+    let kind =
+      switch parity {
+      case 1?: "an odd port"
+      case 0?: "an even port"
+      default: "a port"
+      }
+    return "\(kind) in \(range.lowerBound)-\(range.upperBound - 1)"
+  }
+}
+
+extension Namespace {
+  /// The sweeps of `inet_csk_find_open_port` (TCP `bind(port 0)` and `listen()` autobind,
+  /// reference §6.1): with SO_REUSEADDR and at least 4 ports, the lower half first; in each part
+  /// the ports of the parity opposite to the range start first (leaving the other parity to
+  /// `connect()`), over a size rounded down to even, so an odd-sized range never gives its top
+  /// port. With `ip_autobind_reuse=1` the same sweeps run again, relaxed.
+  func tcpBindPasses(for n: ModelSocket) -> [PortPass] {
+    let low = Int(sysctls.portRange.lowerBound)
+    let high = Int(sysctls.portRange.upperBound) + 1
+    var parts = [low..<high]
+    if n.reuseAddress && high - low >= 4 {
+      let half = low + (((high - low) >> 2) << 1)
+      parts = [low..<half, half..<high]
+    }
+    var passes: [PortPass] = []
+    for part in parts {
+      var remaining = part.count
+      if remaining > 1 { remaining &= ~1 }
+      let searched = part.lowerBound..<(part.lowerBound + remaining)
+      if remaining == 1 {
+        passes.append(PortPass(range: searched, parity: nil))
+      } else {
+        passes.append(PortPass(range: searched, parity: (part.lowerBound + 1) & 1))
+        passes.append(PortPass(range: searched, parity: part.lowerBound & 1))
+      }
+    }
+    if sysctls.autobindReuse {
+      passes += passes.map {
+        var p = $0
+        p.relaxed = true
+        return p
+      }
+    }
+    return passes
+  }
+
+  /// `udp_lib_get_port` with port 0 (reference §6.3): every port of the range, no parity.
+  func udpPasses() -> [PortPass] {
+    [
+      PortPass(
+        range: Int(sysctls.portRange.lowerBound)..<(Int(sysctls.portRange.upperBound) + 1),
+        parity: nil)
+    ]
+  }
+
+  /// Whether `port` is free for `n` in one sweep.
+  ///
+  /// TCP, strict (`inet_csk_bind_conflict(sk, tb, relax=false, reuseport_ok=false)`): no
+  /// dev+address-overlapping socket at all, whatever its options. Relaxed: an owner that shares
+  /// through SO_REUSEADDR (not listening, and not also SO_REUSEPORT-compatible) is tolerated.
+  /// UDP (the bitmap of `udp_lib_lport_inuse`): no overlapping socket that is not mutually
+  /// compatible (both SO_REUSEADDR, or both SO_REUSEPORT with one owner).
+  func isFree(_ port: UInt16, for n: ModelSocket, relaxed: Bool) -> Bool {
+    if n.transport == .tcp {
+      for id in tcpTable.chain(port) where id != n.id {
+        let e = self[id]
+        guard overlaps(n, e) else { continue }
+        if !relaxed { return false }
+        let reuseAddress = n.reuseAddress && e.reuseAddress && e.state != .listening
+        let reusePort = n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid)
+        if !reuseAddress || reusePort { return false }
+      }
+      return true
+    }
+    for id in udpTable.chain(port) where id != n.id {
+      let e = self[id]
+      guard overlaps(n, e) else { continue }
+      if n.reuseAddress && e.reuseAddress { continue }
+      if n.reusePort && e.reusePort && n.uid == e.uid { continue }
+      return false
+    }
+    return true
+  }
+
+  /// Picks the ephemeral port for `n`: the set the kernel may choose from is the free ports of
+  /// the first sweep that has any; the choice inside it is the kernel's when replaying (if it is
+  /// in the set) and a seeded one otherwise. Returns nil when every sweep is exhausted.
+  func chooseEphemeralPort(for n: ModelSocket, passes: [PortPass], choices: inout Choices)
+    -> (port: UInt16, pass: PortPass)?
+  {
+    let table = table(n.transport)
+    let coverage = Coverage(of: n)
+    for pass in passes {
+      // The kernel starts at a random offset; parity is applied by the scan itself.
+      let start = pass.range.lowerBound + Int(choices.random() % UInt64(pass.range.count))
+      let skipBlocked = !pass.relaxed
+      guard
+        let found = table.firstCandidate(
+          in: pass.range, parity: pass.parity, startingAt: start,
+          ipv4: skipBlocked && (coverage.allIPv4 || coverage.ipv4 != nil),
+          ipv6: skipBlocked && (coverage.allIPv6 || coverage.ipv6 != nil),
+          reserved: sysctls.reservedBits,
+          accept: { isFree($0, for: n, relaxed: pass.relaxed) })
+      else { continue }
+      if let observed = choices.observedPort, pass.range.contains(Int(observed)),
+        pass.parity.map({ Int(observed) & 1 == $0 }) ?? true, !sysctls.isReserved(observed),
+        isFree(observed, for: n, relaxed: pass.relaxed)
+      {
+        return (observed, pass)
+      }
+      return (found, pass)
+    }
+    return nil
+  }
+}

@@ -1,0 +1,67 @@
+extension Namespace {
+  /// Which families of ephemeral choice a socket blocks outright on its port: a wildcard
+  /// binding with no device (and, for UDP, no reuse option that a newcomer could share).
+  func blockerBits(of s: ModelSocket) -> (Bool, Bool) {
+    guard s.boundDevice == nil else { return (false, false) }
+    if s.transport == .udp && (s.reuseAddress || s.reusePort) { return (false, false) }
+    let c = Coverage(of: s)
+    return (c.allIPv4, c.allIPv6)
+  }
+
+  /// Puts a socket into its protocol's table on `port` (`inet_bind_hash` / `udp_lib_get_port`):
+  /// at the head of the chain, at the tail for AF_INET6 sockets with SO_REUSEPORT.
+  mutating func hash(_ id: SocketID, port: UInt16) {
+    self[id].localPort = port
+    let s = self[id]
+    let bits = blockerBits(of: s)
+    blockerBits[id] = [bits.0, bits.1]
+    let atTail = s.family == .inet6 && s.reusePort
+    if s.transport == .tcp {
+      tcpTable.insert(id, port: port, atTail: atTail, blocks: bits)
+    } else {
+      udpTable.insert(id, port: port, atTail: atTail, blocks: bits)
+    }
+  }
+
+  /// Removes a socket from its table (`inet_put_port` / `udp_lib_unhash`).
+  mutating func unhash(_ id: SocketID) {
+    let s = self[id]
+    guard s.isHashed else { return }
+    let stored = blockerBits[id] ?? [false, false]
+    let bits = (stored[0], stored[1])
+    if s.transport == .tcp {
+      tcpTable.remove(id, port: s.localPort, blocks: bits)
+      removeListener(id)
+    } else {
+      udpTable.remove(id, port: s.localPort, blocks: bits)
+    }
+    blockerBits[id] = nil
+    self[id].localPort = 0
+  }
+
+  /// Moves a socket to the head of its chain again after its address changed
+  /// (`udp_lib_rehash`, `inet_bhash2_update_saddr`).
+  mutating func rehash(_ id: SocketID) {
+    let port = self[id].localPort
+    guard port != 0 else { return }
+    unhash(id)
+    hash(id, port: port)
+  }
+
+  /// Adds a listener to the port's listening chain (`inet_hash` → `lhash2`), head or tail.
+  mutating func addListener(_ id: SocketID) {
+    let s = self[id]
+    if s.family == .inet6 && s.reusePort {
+      tcpListeners[s.localPort, default: []].append(id)
+    } else {
+      tcpListeners[s.localPort, default: []].insert(id, at: 0)
+    }
+  }
+
+  mutating func removeListener(_ id: SocketID) {
+    let port = self[id].localPort
+    guard var chain = tcpListeners[port], let i = chain.firstIndex(of: id) else { return }
+    chain.remove(at: i)
+    tcpListeners[port] = chain.isEmpty ? nil : chain
+  }
+}

@@ -1,0 +1,116 @@
+extension Namespace {
+  /// `socket()` followed by `setsockopt()` for each option in order; the first failing option
+  /// decides the outcome, and the socket keeps the options set before it.
+  mutating func createSocket(
+    _ name: String, kind: SocketKind, options: [SocketOption], uid: UInt32
+  ) -> Prediction {
+    let id = makeSocket(name: name, kind: kind, uid: uid)
+    for option in options {
+      let p = setOption(id, option)
+      if p.outcomes.single != .ok { return p }
+    }
+    let owner = uid == 0 ? "" : ", owned by uid \(uid)"
+    let with = options.isEmpty ? "" : " with \(options.map(\.description).joined(separator: ", "))"
+    return Prediction(.ok, rule: .socketCreated, "'\(name)' is a new \(kind) socket\(with)\(owner)")
+  }
+
+  /// `setsockopt()` (`sock_setsockopt`, `do_ip_setsockopt`, `do_ipv6_setsockopt`).
+  mutating func setOption(_ id: SocketID, _ option: SocketOption) -> Prediction {
+    let s = self[id]
+    if option.isIPv6Level && s.family == .inet {
+      return .failure(
+        .ENOPROTOOPT, rule: .optionWrongLevel,
+        "\(option.name) is an IPv6-level option and '\(s.name)' is an AF_INET socket (ip_setsockopt refuses other levels)"
+      )
+    }
+    let ok = Prediction(.ok, rule: .optionSet, "'\(s.name)' sets \(option)")
+    switch option {
+    case .reuseAddress(let on):
+      self[id].reuseAddress = on
+      refreshBlockers(id)
+    case .reusePort(let on):
+      self[id].reusePort = on
+      refreshBlockers(id)
+    case .ipv6V6Only(let on):
+      if s.isHashed {
+        return .failure(
+          .EINVAL, rule: .optionV6OnlyAfterBind,
+          "'\(s.name)' already holds a port; IPV6_V6ONLY can only change before bind()")
+      }
+      self[id].v6Only = on
+    case .freebind(let on): self[id].freebind = on
+    case .transparent(let on):
+      if s.uid != 0 {
+        return .failure(
+          .EPERM, rule: .optionNotPermitted,
+          "IP_TRANSPARENT needs CAP_NET_ADMIN or CAP_NET_RAW, and '\(s.name)' runs as uid \(s.uid)")
+      }
+      self[id].transparent = on
+    case .broadcast(let on): self[id].broadcast = on
+    case .bindAddressNoPort(let on): self[id].bindAddressNoPort = on
+    case .multicastAll(let on): self[id].multicastAll = on
+    case .linger(let seconds): self[id].lingerZero = seconds == 0
+    case .bindToDevice(let device):
+      if device.isEmpty {
+        self[id].boundDevice = nil
+      } else {
+        guard interface(named: device) != nil else {
+          return .failure(
+            .ENODEV, rule: .optionUnknownDevice, "there is no interface called '\(device)'")
+        }
+        if s.boundDevice != nil && s.uid != 0 {
+          return .failure(
+            .EPERM, rule: .optionNotPermitted,
+            "changing a bound device needs CAP_NET_RAW, and '\(s.name)' runs as uid \(s.uid)")
+        }
+        self[id].boundDevice = device
+      }
+      refreshBlockers(id)
+    case .multicastInterface(let address):
+      if !address.isAny {
+        guard case .local = addressType(address),
+          interfaces.contains(where: { $0.ipv4.contains { $0.address == address } })
+        else {
+          return .failure(
+            .EADDRNOTAVAIL, rule: .optionMulticastAddress,
+            "IP_MULTICAST_IF names \(address), which no interface has")
+        }
+      }
+      self[id].multicastInterface = address
+    case .ipv6MulticastInterface(let device):
+      guard interface(named: device) != nil else {
+        return .failure(
+          .ENODEV, rule: .optionUnknownDevice, "there is no interface called '\(device)'")
+      }
+      self[id].ipv6MulticastInterface = device
+    }
+    return ok
+  }
+
+  /// Recomputes a hashed socket's blocker bits after an option that feeds them changed.
+  private mutating func refreshBlockers(_ id: SocketID) {
+    guard self[id].isHashed else { return }
+    let port = self[id].localPort
+    let state = self[id].state
+    let listening = tcpListeners[port]?.firstIndex(of: id)
+    // Re-inserting keeps the chain position: remove and put back where it was.
+    let chain = table(self[id].transport).chain(port)
+    let position = chain.firstIndex(of: id) ?? 0
+    unhash(id)
+    hash(id, port: port)
+    // Restore the chain position (hash() put it at the head or the tail).
+    var restored = table(self[id].transport).chain(port).filter { $0 != id }
+    restored.insert(id, at: min(position, restored.count))
+    if self[id].transport == .tcp {
+      tcpTable.reorder(port: port, restored)
+    } else {
+      udpTable.reorder(port: port, restored)
+    }
+    self[id].state = state
+    if let listening {
+      var l = tcpListeners[port] ?? []
+      l.insert(id, at: min(listening, l.count))
+      tcpListeners[port] = l
+    }
+  }
+}

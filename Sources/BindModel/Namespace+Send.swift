@@ -1,0 +1,164 @@
+extension Namespace {
+  /// Checks the destination against the socket's family, as `udp_sendmsg`, `udpv6_sendmsg`
+  /// and the datagram `connect()` paths do; returns the destination as the socket sees it.
+  func checkFamily(_ s: ModelSocket, _ destination: Endpoint, rule: Rule) -> Prediction? {
+    switch (s.family, destination.address) {
+    case (.inet, .v6):
+      return .failure(
+        .EAFNOSUPPORT, rule: rule,
+        "'\(s.name)' is an AF_INET socket and \(destination) is an IPv6 endpoint")
+    case (.inet6, .v4), (.inet6, .v6(_)) where destination.address.ipv4View != nil:
+      if s.v6Only {
+        return .failure(
+          rule == .connectFamily && destination.address.family == .inet ? .EAFNOSUPPORT : .ENETUNREACH,
+          rule: rule,
+          "'\(s.name)' is IPV6_V6ONLY, so it cannot reach the IPv4 destination \(destination)")
+      }
+      if case .v6(let local)? = s.localAddress, !local.isAny, local.v4Mapped == nil {
+        return .failure(
+          .ENETUNREACH, rule: rule,
+          "'\(s.name)' is bound to the IPv6 address \(local) and cannot reach the IPv4 destination \(destination)"
+        )
+      }
+    case (.inet6, .v6):
+      if case .v6(let local)? = s.localAddress, local.v4Mapped != nil {
+        return .failure(
+          .EAFNOSUPPORT, rule: rule,
+          "'\(s.name)' has the v4-mapped address \(local) and cannot send to the IPv6 destination \(destination)"
+        )
+      }
+    default: break
+    }
+    return nil
+  }
+
+  /// Autobinds a socket with no port for `sendto()`/`connect()` (`inet_autobind`): the
+  /// protocol picks an ephemeral port; any failure becomes EAGAIN.
+  mutating func autobind(_ id: SocketID, choices: inout Choices) -> Prediction? {
+    guard !self[id].isHashed else { return nil }
+    let result = getPort(self[id], port: 0, choices: &choices)
+    guard let port = result.port else {
+      return .failure(
+        .EAGAIN, rule: .sendAutobindExhausted,
+        "'\(self[id].name)' has no port, and no ephemeral port is free for it (inet_autobind turns that into EAGAIN)"
+      )
+    }
+    hash(id, port: port)
+    return nil
+  }
+
+  /// `sendto()` of one UDP datagram, then local delivery (reference §9).
+  mutating func send(_ id: SocketID, to given: Endpoint?, choices: inout Choices) -> Prediction {
+    let s = self[id]
+    if s.transport == .tcp {
+      if s.state == .connected {
+        return Prediction(.ok, rule: .sendTCP, "'\(s.name)' sends on its connection")
+      }
+      return .failure(.EPIPE, rule: .sendTCP, "'\(s.name)' is a TCP socket without a connection")
+    }
+    if let pending = s.pendingError {
+      self[id].pendingError = nil
+      return .failure(
+        pending, rule: .sendPendingError,
+        "'\(s.name)' is connected and its previous datagram reached no socket: the ICMP port unreachable that came back is reported now"
+      )
+    }
+    guard let destination = given ?? s.peer else {
+      return .failure(
+        .EDESTADDRREQ, rule: .sendNoDestination,
+        "'\(s.name)' is not connected, so send needs a destination")
+    }
+    if let refusal = checkFamily(s, destination, rule: .sendFamily) { return refusal }
+    let route = route(to: destination.address)
+    switch route {
+    case .unreachable:
+      return .failure(
+        .ENETUNREACH, rule: .sendUnreachable,
+        "no route to \(destination.address): it is in no connected subnet and a fresh namespace has no default route"
+      )
+    case .multicast:
+      return .failure(
+        .ENETUNREACH, rule: .sendUnreachable,
+        "a fresh namespace has no multicast route for \(destination.address)")
+    case .broadcast where !s.broadcast:
+      return .failure(
+        .EACCES, rule: .sendBroadcastDenied,
+        "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST")
+    default: break
+    }
+    if let refusal = autobind(id, choices: &choices) { return refusal }
+    let sender = self[id]
+    let source: IPAddress
+    let arrival: String
+    switch route {
+    case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
+      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? src
+      arrival = i
+    case .broadcast(nil, let src):
+      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? src
+      arrival = sender.boundDevice ?? "lo"
+    case .multicast, .unreachable:
+      return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
+    }
+    if let v4 = source.ipv4View, v4.isLoopback, let device = sender.boundDevice, device != "lo" {
+      return .failure(
+        .EINVAL, rule: .sendInvalidSource,
+        "'\(sender.name)' is bound to device \(device) but its source \(v4) is a loopback address")
+    }
+    let packet = Packet(
+      source: Endpoint(address: source, port: sender.localPort), destination: destination,
+      arrival: arrival)
+    switch route {
+    case .offHost(let i, _):
+      return Prediction(
+        .nobody, rule: .deliveryOffHost,
+        "\(destination.address) is not an address of this host: the datagram leaves by \(i) and no socket here sees it"
+      )
+    case .broadcast:
+      return broadcast(packet, from: sender)
+    default: break
+    }
+    guard let found = lookupUDP(packet) else {
+      if sender.peer != nil {
+        self[id].pendingError = .ECONNREFUSED
+      }
+      let after =
+        sender.peer != nil
+        ? "; '\(sender.name)' is connected, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
+        : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+      return Prediction(
+        .nobody, rule: .deliveryNobody,
+        "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")
+    }
+    let outcomes = found.candidates.map { Outcome.receivers([self[$0].name]) }
+    return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
+  }
+
+  /// UDP broadcast (`__udp4_lib_mcast_deliver`, reference §9.5): every socket on the port
+  /// bound to the wildcard or to the broadcast address itself gets its own copy.
+  func broadcast(_ packet: Packet, from sender: ModelSocket) -> Prediction {
+    let receivers = udpTable.chain(packet.destination.port).filter { id in
+      let s = self[id]
+      if s.family == .inet6 && s.v6Only { return false }
+      if let device = s.boundDevice, device != packet.arrival { return false }
+      if let peer = s.peer,
+        peer.address.ipv4View != packet.source.address.ipv4View || peer.port != packet.source.port
+      {
+        return false
+      }
+      let view: IPv4Address? =
+        switch s.boundAddress {
+        case .v4(let a): a
+        case .v6(let a): a.isAny ? .any : a.v4Mapped
+        }
+      return view == .any || view == packet.ipv4Destination
+    }
+    let names = receivers.map { self[$0].name }
+    return Prediction(
+      .receivers(names), rule: .deliveryBroadcast,
+      names.isEmpty
+        ? "no socket on port \(packet.destination.port) takes broadcasts; broadcasts are dropped silently"
+        : "every socket bound to the wildcard or to \(packet.destination.address) gets its own copy of a broadcast"
+    )
+  }
+}

@@ -1,0 +1,132 @@
+/// The model of one Linux network namespace: its interfaces, sysctls, sockets and the TCP and
+/// UDP binding tables. A value: each call takes it and leaves the next state.
+public struct Namespace: Hashable, Sendable {
+  public internal(set) var interfaces: [Interface]
+  public internal(set) var sysctls = SysctlSettings()
+  /// Every socket ever created, indexed by `SocketID.rawValue`.
+  public internal(set) var sockets: [ModelSocket] = []
+  /// Open sockets by scenario name.
+  public internal(set) var names: [String: SocketID] = [:]
+  var tcpTable = PortTable()
+  var udpTable = PortTable()
+  /// TCP listeners per port in `lhash2` order (position taken at `listen()`).
+  var tcpListeners: [UInt16: [SocketID]] = [:]
+  /// Which blocker bits each hashed socket contributed, so removal undoes exactly that.
+  var blockerBits: [SocketID: [Bool]] = [:]
+
+  public init() {
+    interfaces = [
+      Interface(
+        name: "lo", index: 1,
+        addresses: [
+          InterfaceAddress(address: .v4(.loopback), prefixLength: 8),
+          InterfaceAddress(address: .v6(.loopback), prefixLength: 128),
+        ])
+    ]
+  }
+
+  // MARK: Lookups
+
+  public func socket(named name: String) -> ModelSocket? {
+    names[name].map { sockets[$0.rawValue] }
+  }
+
+  public subscript(id: SocketID) -> ModelSocket {
+    get { sockets[id.rawValue] }
+    set { sockets[id.rawValue] = newValue }
+  }
+
+  public func interface(named name: String) -> Interface? {
+    interfaces.first { $0.name == name }
+  }
+
+  func table(_ transport: TransportProtocol) -> PortTable {
+    transport == .tcp ? tcpTable : udpTable
+  }
+
+  /// The sockets holding a port in the given protocol, with their ports (for `run`'s table).
+  public func hashedSockets() -> [ModelSocket] {
+    sockets.filter { $0.isHashed && (!$0.isClosed || $0.state == .timeWait) }
+  }
+
+  // MARK: Environment
+
+  /// `interface NAME CIDR...`: adds the interface (up) or adds addresses to it.
+  public mutating func addInterface(_ name: String, addresses: [InterfaceAddress]) {
+    if let i = interfaces.firstIndex(where: { $0.name == name }) {
+      for a in addresses where !interfaces[i].addresses.contains(a) {
+        interfaces[i].addresses.append(a)
+      }
+    } else {
+      interfaces.append(Interface(name: name, index: interfaces.count + 1, addresses: addresses))
+    }
+  }
+
+  // MARK: Locality (weak host model, reference §2.3)
+
+  /// What an IPv4 address is to this host, as `inet_addr_type_table` sees it.
+  public enum AddressType: Sendable {
+    case local(interface: String)
+    case broadcast(interface: String?)
+    case multicast
+    case unicast
+  }
+
+  /// `inet_addr_type_table`: local if configured anywhere (or inside a prefix on a loopback
+  /// device), broadcast for 255.255.255.255 and subnet broadcasts, multicast for 224/4.
+  public func addressType(_ a: IPv4Address) -> AddressType {
+    if a.isMulticast { return .multicast }
+    if a.isLimitedBroadcast { return .broadcast(interface: nil) }
+    for i in interfaces {
+      for (address, _) in i.ipv4 where address == a { return .local(interface: i.name) }
+    }
+    for i in interfaces where i.isLoopback {
+      for (address, length) in i.ipv4 {
+        let m = IPv4Address.mask(prefixLength: length)
+        if a.rawValue & m == address.rawValue & m { return .local(interface: i.name) }
+      }
+    }
+    for i in interfaces where !i.isLoopback {
+      for (address, length) in i.ipv4 where length < 31 {
+        let m = IPv4Address.mask(prefixLength: length)
+        if a.rawValue == address.rawValue | ~m { return .broadcast(interface: i.name) }
+      }
+    }
+    return .unicast
+  }
+
+  /// The interface an IPv6 address is configured on, if any.
+  public func ipv6Owner(_ a: IPv6Address) -> Interface? {
+    interfaces.first { $0.ipv6.contains { $0.address == a } }
+  }
+
+  /// The interface whose connected subnet contains `a` (not a local address).
+  func ipv4Subnet(_ a: IPv4Address) -> (Interface, IPv4Address)? {
+    for i in interfaces where !i.isLoopback {
+      for (address, length) in i.ipv4 {
+        let m = IPv4Address.mask(prefixLength: length)
+        if a.rawValue & m == address.rawValue & m { return (i, address) }
+      }
+    }
+    return nil
+  }
+
+  func ipv6Subnet(_ a: IPv6Address) -> (Interface, IPv6Address)? {
+    for i in interfaces where !i.isLoopback {
+      for (address, length) in i.ipv6 where address.matches(a, prefixLength: length) {
+        return (i, address)
+      }
+    }
+    return nil
+  }
+
+  /// Allocates the next socket identity.
+  mutating func makeSocket(name: String, kind: SocketKind, uid: UInt32) -> SocketID {
+    let id = SocketID(rawValue: sockets.count)
+    var s = ModelSocket(id: id, name: name, kind: kind, uid: uid)
+    s.v6Only = kind.family == .inet6 && sysctls.bindv6only
+    sockets.append(s)
+    names[name] = id
+    return id
+  }
+}
