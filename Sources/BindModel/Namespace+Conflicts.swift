@@ -104,7 +104,7 @@ extension Namespace {
     let ec = Coverage(of: e)
     let nName = bindingName(probe, port: port)
     let eName = bindingName(e, port: e.localPort)
-    if nc == ec { return "\(nName) is the same name as \(eName)" }
+    if nc == ec && n.boundDevice == e.boundDevice { return "\(nName) is already taken" }
     if ec.isWildcard && !nc.isWildcard { return "\(eName) covers \(nName)" }
     if nc.isWildcard && !ec.isWildcard { return "\(nName) covers \(eName)" }
     return "\(nName) overlaps \(eName)"

@@ -24,9 +24,11 @@ extension Namespace {
   /// phase the best score wins, ties go to the first socket in chain order, and a SO_REUSEPORT
   /// socket short-circuits the walk with a member of its group.
   func lookupUDP(_ packet: Packet) -> LookupResult? {
-    let chain = udpTable.chain(packet.destination.port)
-    if let found = walk(chain, packet: packet, exact: true, tcp: false) { return found }
-    return walk(chain, packet: packet, exact: false, tcp: false)
+    let port = packet.destination.port
+    let exact = udpTable.chain(port, address: PortTable.AddressKey(packet.destination.address))
+    if let found = walk(exact, packet: packet, exact: true, tcp: false) { return found }
+    let wildcard = udpTable.chain(port, address: .v4(0))
+    return walk(wildcard, packet: packet, exact: false, tcp: false)
   }
 
   /// `__inet_lookup_listener` / `inet6_lookup_listener` (reference §9.6), over listeners in

@@ -16,10 +16,12 @@ extension Namespace {
     let bits = blockerBits(of: s)
     blockerBits[id] = [bits.0, bits.1]
     let atTail = s.family == .inet6 && s.reusePort
+    let key = PortTable.AddressKey(s.boundAddress)
+    hashedKeys[id] = key
     if s.transport == .tcp {
-      tcpTable.insert(id, port: port, atTail: atTail, blocks: bits)
+      tcpTable.insert(id, port: port, address: key, atTail: atTail, blocks: bits)
     } else {
-      udpTable.insert(id, port: port, atTail: atTail, blocks: bits)
+      udpTable.insert(id, port: port, address: key, atTail: atTail, blocks: bits)
     }
   }
 
@@ -29,13 +31,15 @@ extension Namespace {
     guard s.isHashed else { return }
     let stored = blockerBits[id] ?? [false, false]
     let bits = (stored[0], stored[1])
+    let key = hashedKeys[id] ?? PortTable.AddressKey(s.boundAddress)
     if s.transport == .tcp {
-      tcpTable.remove(id, port: s.localPort, blocks: bits)
+      tcpTable.remove(id, port: s.localPort, address: key, blocks: bits)
       removeListener(id)
     } else {
-      udpTable.remove(id, port: s.localPort, blocks: bits)
+      udpTable.remove(id, port: s.localPort, address: key, blocks: bits)
     }
     blockerBits[id] = nil
+    hashedKeys[id] = nil
     self[id].localPort = 0
   }
 

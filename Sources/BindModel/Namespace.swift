@@ -13,6 +13,8 @@ public struct Namespace: Hashable, Sendable {
   var tcpListeners: [UInt16: [SocketID]] = [:]
   /// Which blocker bits each hashed socket contributed, so removal undoes exactly that.
   var blockerBits: [SocketID: [Bool]] = [:]
+  /// The address key each hashed socket was filed under.
+  var hashedKeys: [SocketID: PortTable.AddressKey] = [:]
 
   public init() {
     interfaces = [

@@ -4,7 +4,36 @@
 /// Each port's list is in chain order: the order in which the kernel's lookups meet the
 /// sockets (newest first, AF_INET6 SO_REUSEPORT sockets appended; reference §9.3).
 public struct PortTable: Hashable, Sendable {
+  /// The address part of the kernel's secondary hash (`hash2`, keyed by port and address):
+  /// `0.0.0.0`, `::` and `::ffff:0.0.0.0` share the wildcard key, `::ffff:a.b.c.d` shares
+  /// a.b.c.d's (`ipv6_portaddr_hash`).
+  public enum AddressKey: Hashable, Sendable {
+    case v4(UInt32)
+    case v6(IPv6Address)
+
+    public init(_ address: IPAddress) {
+      switch address {
+      case .v4(let a): self = .v4(a.rawValue)
+      case .v6(let a):
+        if a.isAny {
+          self = .v4(0)
+        } else if let v4 = a.v4Mapped {
+          self = .v4(v4.rawValue)
+        } else {
+          self = .v6(a)
+        }
+      }
+    }
+  }
+
+  private struct SlotKey: Hashable {
+    var port: UInt16
+    var address: AddressKey
+  }
+
   private var chains: [UInt16: [SocketID]] = [:]
+  /// The same sockets per (port, address), in the same relative order.
+  private var addressChains: [SlotKey: [SocketID]] = [:]
   /// Per port, how many sockets block every IPv4 (index 0) or IPv6 (index 1) ephemeral choice
   /// outright: a wildcard covering that family, no bound device, no reuse option.
   private var blockers: [UInt16: [Int]] = [:]
@@ -19,6 +48,11 @@ public struct PortTable: Hashable, Sendable {
   /// The sockets on `port`, in chain order.
   public func chain(_ port: UInt16) -> [SocketID] { chains[port] ?? [] }
 
+  /// The sockets on `port` whose address has `key`, in chain order (`udp4_lib_lookup2`).
+  public func chain(_ port: UInt16, address key: AddressKey) -> [SocketID] {
+    addressChains[SlotKey(port: port, address: key)] ?? []
+  }
+
   public func isOccupied(_ port: UInt16) -> Bool {
     occupied[Int(port >> 6)] & (1 << UInt64(port & 63)) != 0
   }
@@ -30,11 +64,16 @@ public struct PortTable: Hashable, Sendable {
   }
 
   /// Inserts at the head of the chain, or at the tail when `atTail`.
-  public mutating func insert(_ id: SocketID, port: UInt16, atTail: Bool, blocks: (Bool, Bool)) {
+  public mutating func insert(
+    _ id: SocketID, port: UInt16, address: AddressKey, atTail: Bool, blocks: (Bool, Bool)
+  ) {
+    let slot = SlotKey(port: port, address: address)
     if atTail {
       chains[port, default: []].append(id)
+      addressChains[slot, default: []].append(id)
     } else {
       chains[port, default: []].insert(id, at: 0)
+      addressChains[slot, default: []].insert(id, at: 0)
     }
     occupied[Int(port >> 6)] |= 1 << UInt64(port & 63)
     if blocks.0 || blocks.1 {
@@ -85,9 +124,16 @@ public struct PortTable: Hashable, Sendable {
     return nil
   }
 
-  public mutating func remove(_ id: SocketID, port: UInt16, blocks: (Bool, Bool)) {
+  public mutating func remove(
+    _ id: SocketID, port: UInt16, address: AddressKey, blocks: (Bool, Bool)
+  ) {
     guard var chain = chains[port], let i = chain.firstIndex(of: id) else { return }
     chain.remove(at: i)
+    let slot = SlotKey(port: port, address: address)
+    if var byAddress = addressChains[slot], let j = byAddress.firstIndex(of: id) {
+      byAddress.remove(at: j)
+      addressChains[slot] = byAddress.isEmpty ? nil : byAddress
+    }
     if chain.isEmpty {
       chains[port] = nil
       occupied[Int(port >> 6)] &= ~(1 << UInt64(port & 63))

@@ -31,6 +31,12 @@ public struct RunError: Error, Hashable, Sendable {
   public var location: SourceLocation
   public var length: Int
   public var message: String
+
+  public init(location: SourceLocation, length: Int, message: String) {
+    self.location = location
+    self.length = length
+    self.message = message
+  }
 }
 
 /// Walks a scenario, asking the model (and, when replaying, the kernel) for every statement.

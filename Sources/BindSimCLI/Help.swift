@@ -1,0 +1,104 @@
+/// The help texts, one per subcommand.
+enum Help {
+  static let version = "bindsim 0.1.0"
+
+  static let overview = """
+    OVERVIEW: predict and verify what Linux does when sockets bind, listen, connect and send
+
+    USAGE: bindsim <subcommand> [options] <scenario>...
+
+    SUBCOMMANDS:
+      run       Print the model's prediction for every statement, then the binding table.
+      check     Compare every written expectation (=> ...) with the model's prediction.
+      verify    Replay scenarios on the real kernel, each in a fresh network namespace.
+      bench     Measure the model's speed on generated scenarios.
+
+    OPTIONS:
+      --version   Show the version.
+      -h, --help  Show help (also: bindsim help <subcommand>).
+
+    EXIT STATUS:
+      0 all agree, 1 a disagreement, 64 usage error, 65 invalid scenario file,
+      66 unreadable file, 70 internal error, 73 cannot write (--update),
+      77 no private network namespace can be made (verify)
+
+    """
+
+  static func text(for command: String?) -> String {
+    switch command {
+    case "run":
+      return """
+        OVERVIEW: print the model's prediction for every statement of each scenario
+
+        USAGE: bindsim run [--seed <n>] <file>...
+
+        Each statement prints on one line: line number, statement, predicted outcome, the rule
+        that decided it and why. The binding table at the end is in the style of `ss -tuan`
+        (`*` is a dual-stack wildcard, `%dev` a bound device). Where the kernel would choose at
+        random (an ephemeral port, a SO_REUSEPORT member) the model makes a seeded choice
+        inside the set the kernel may pick from.
+
+        OPTIONS:
+          --seed <n>  Seed for the choices inside predicted sets (default fixed).
+          -h, --help  Show this help.
+
+        Colour is used on a terminal only, never when NO_COLOR is set.
+
+        """
+    case "check":
+      return """
+        OVERVIEW: compare every written expectation with the model's prediction
+
+        USAGE: bindsim check [--format text] <file-or-folder>...
+
+        Folders are searched for *.scenario files. Each disagreement prints as
+        FILE:LINE: expected X, model predicts Y, with the rule and its explanation; the last
+        line is `N passed, M failed`. An expectation passes when every outcome the model
+        thinks possible is allowed by the file.
+
+        EXIT STATUS: 0 all agree, 1 a mismatch, 64 usage, 65 invalid file, 66 unreadable file.
+
+        """
+    case "verify":
+      return """
+        OVERVIEW: replay scenarios on the real kernel and compare kernel, model and file
+
+        USAGE: bindsim verify [--timeout <s>] [--jobs <n>] [--update [--force]] <file-or-folder>...
+
+        Each scenario runs in a child process inside its own fresh network namespace (as root:
+        unshare(CLONE_NEWNET); otherwise an unprivileged user namespace where the host allows
+        it). Sockets never run in the caller's namespace. Each disagreement prints as
+        FILE:LINE: kernel X, model Y, expected Z with the model's rule; the last lines give
+        `N passed, M failed` and the kernel release.
+
+        OPTIONS:
+          --timeout <s>  Time limit per scenario in seconds (default 10).
+          --jobs <n>     Scenarios replayed in parallel (default: the number of cores).
+          --update       Write the kernel's outcomes into the files' expectations, keeping
+                         comments and layout. Refused when CI is set, unless --force.
+          -h, --help     Show this help.
+
+        EXIT STATUS: 0 all agree, 1 a disagreement, 64 usage, 65 invalid file, 66 unreadable
+        file, 70 a replay crashed, 73 cannot write, 77 no private network namespace.
+
+        """
+    case "bench":
+      return """
+        OVERVIEW: measure the model on generated scenarios
+
+        USAGE: bindsim bench [--scale <f>]
+
+        Runs 100,000 binds over many ports and addresses, port-0 binds that exhaust the
+        default range (28,232 ports), and 100,000 deliveries with 1,000 sockets on one port,
+        each at its size and at twice its size, and prints time per operation, the doubling
+        ratio (linear growth is about 2.0) and peak memory.
+
+        OPTIONS:
+          --scale <f>  Multiply every size by f (default 1).
+
+        """
+    default:
+      return overview
+    }
+  }
+}
