@@ -42,7 +42,9 @@ public struct ChildProcess: Sendable {
         standardInput: standardInput.read, standardOutput: standardOutput.write,
         standardError: standardError.write)
     } catch {
-      for descriptor in [standardInput, standardOutput, standardError].flatMap({ [$0.read, $0.write] }) {
+      for descriptor in [standardInput, standardOutput, standardError].flatMap({
+        [$0.read, $0.write]
+      }) {
         closeDescriptor(descriptor)
       }
       throw error
@@ -76,7 +78,9 @@ public struct ChildProcess: Sendable {
   private static func makePipe() throws(SystemError) -> (read: CInt, write: CInt) {
     var ends: [CInt] = [-1, -1]
     _ = try retryingInterrupts("pipe2") {
-      ends.withUnsafeMutableBufferPointer { LinuxCalls.pipe2($0.baseAddress!, LinuxCalls.closeOnExec) }
+      ends.withUnsafeMutableBufferPointer {
+        LinuxCalls.pipe2($0.baseAddress!, LinuxCalls.closeOnExec)
+      }
     }
     return (ends[0], ends[1])
   }

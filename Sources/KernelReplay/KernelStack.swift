@@ -169,7 +169,7 @@ public final class KernelStack {
     for address in addresses {
       do {
         try netlink.addAddress(address, index: index)
-      } catch where error.code == EEXIST {
+      } catch  where error.code == EEXIST {
         continue
       }
     }
@@ -224,22 +224,17 @@ public final class KernelStack {
   }
 
   /// One `setsockopt(2)` for a scenario option, at the level and with the value type the C
-  /// option has; the kernel judges whether it fits the socket.
+  /// option has; the kernel judges whether it fits the socket (an IPv6-level option on an
+  /// AF_INET socket is its ENOPROTOOPT to give).
   private func apply(_ option: SocketOption, to socket: OpenSocket) throws(SystemError) {
     let fd = socket.descriptor
     let call = "setsockopt(\(option.name))"
-    let ip = CInt(IPPROTO_IP)
-    let ipv6 = CInt(IPPROTO_IPV6)
     switch option {
-    case .reuseAddress(let on): try setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0, call: call)
-    case .reusePort(let on): try setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, on ? 1 : 0, call: call)
-    case .broadcast(let on): try setIntOption(fd, SOL_SOCKET, SO_BROADCAST, on ? 1 : 0, call: call)
-    case .ipv6V6Only(let on): try setIntOption(fd, ipv6, IPV6_V6ONLY, on ? 1 : 0, call: call)
-    case .freebind(let on): try setIntOption(fd, ip, IP_FREEBIND, on ? 1 : 0, call: call)
-    case .transparent(let on): try setIntOption(fd, ip, IP_TRANSPARENT, on ? 1 : 0, call: call)
-    case .bindAddressNoPort(let on):
-      try setIntOption(fd, ip, IP_BIND_ADDRESS_NO_PORT, on ? 1 : 0, call: call)
-    case .multicastAll(let on): try setIntOption(fd, ip, IP_MULTICAST_ALL, on ? 1 : 0, call: call)
+    case .reuseAddress, .reusePort, .broadcast, .ipv6V6Only, .freebind, .transparent,
+      .bindAddressNoPort, .multicastAll:
+      if let (level, name, on) = Self.flag(option) {
+        try setIntOption(fd, level, name, on ? 1 : 0, call: call)
+      }
     case .linger(let seconds):
       var value = linger(l_onoff: 1, l_linger: CInt(clamping: seconds))
       try setRawOption(fd, SOL_SOCKET, SO_LINGER, &value, call: call)
@@ -248,14 +243,33 @@ public final class KernelStack {
       var bytes = Array(device.utf8) + [0]
       let length = socklen_t(bytes.count - 1)
       _ = try retryingInterrupts(call) {
-        bytes.withUnsafeMutableBytes { setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0.baseAddress, length) }
+        bytes.withUnsafeMutableBytes {
+          setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0.baseAddress, length)
+        }
       }
     case .multicastInterface(let address):
       var value = in_addr(s_addr: address.rawValue.bigEndian)
-      try setRawOption(fd, ip, IP_MULTICAST_IF, &value, call: call)
+      try setRawOption(fd, CInt(IPPROTO_IP), IP_MULTICAST_IF, &value, call: call)
     case .ipv6MulticastInterface(let device):
       let index = device.isEmpty ? 0 : interfaceIndex(device) ?? missingInterfaceIndex
-      try setIntOption(fd, ipv6, IPV6_MULTICAST_IF, index, call: call)
+      try setIntOption(fd, CInt(IPPROTO_IPV6), IPV6_MULTICAST_IF, index, call: call)
+    }
+  }
+
+  /// The level and name of an `int` flag option, with the value to set; nil for the options
+  /// that take another type.
+  private static func flag(_ option: SocketOption) -> (CInt, CInt, Bool)? {
+    let ip = CInt(IPPROTO_IP)
+    switch option {
+    case .reuseAddress(let on): return (SOL_SOCKET, SO_REUSEADDR, on)
+    case .reusePort(let on): return (SOL_SOCKET, SO_REUSEPORT, on)
+    case .broadcast(let on): return (SOL_SOCKET, SO_BROADCAST, on)
+    case .ipv6V6Only(let on): return (CInt(IPPROTO_IPV6), IPV6_V6ONLY, on)
+    case .freebind(let on): return (ip, IP_FREEBIND, on)
+    case .transparent(let on): return (ip, IP_TRANSPARENT, on)
+    case .bindAddressNoPort(let on): return (ip, IP_BIND_ADDRESS_NO_PORT, on)
+    case .multicastAll(let on): return (ip, IP_MULTICAST_ALL, on)
+    case .linger, .bindToDevice, .multicastInterface, .ipv6MulticastInterface: return nil
     }
   }
 
@@ -427,8 +441,11 @@ public final class KernelStack {
   private func drainDatagrams(looking payload: [UInt8]?, until deadline: ContinuousClock.Instant)
     -> Set<String>
   {
-    let names = order.filter { sockets[$0]?.kind.transport == .udp }
-    var entries = names.map { pollfd(fd: sockets[$0]!.descriptor, events: Int16(POLLIN), revents: 0) }
+    let udp = order.compactMap { name in
+      sockets[name].flatMap { $0.kind.transport == .udp ? (name, $0.descriptor) : nil }
+    }
+    let names = udp.map(\.0)
+    var entries = udp.map { pollfd(fd: $0.1, events: Int16(POLLIN), revents: 0) }
     if entries.isEmpty { return [] }
     let left = ContinuousClock().now.duration(to: deadline)
     let milliseconds = left > .zero ? CInt((left / .microseconds(1)) / 1000) + 1 : 0
@@ -439,7 +456,9 @@ public final class KernelStack {
     var receivers: Set<String> = []
     var buffer = [UInt8](repeating: 0, count: 2048)
     for (name, entry) in zip(names, entries) {
-      guard entry.revents & Int16(POLLIN) != 0, entry.revents & Int16(POLLERR) == 0 else { continue }
+      guard entry.revents & Int16(POLLIN) != 0, entry.revents & Int16(POLLERR) == 0 else {
+        continue
+      }
       while true {
         let count = buffer.withUnsafeMutableBytes {
           recv(entry.fd, $0.baseAddress, $0.count, CInt(MSG_DONTWAIT))

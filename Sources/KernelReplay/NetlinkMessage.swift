@@ -126,7 +126,8 @@ public struct NetlinkMessage: Hashable, Sendable {
       if address.prefixLength < 31 {
         let broadcast = IPv4Address(
           rawValue: v4.rawValue | ~IPv4Address.mask(prefixLength: address.prefixLength))
-        attributes.append(NetlinkAttribute(type: RTNL.addressBroadcast, value: broadcast.networkBytes))
+        attributes.append(
+          NetlinkAttribute(type: RTNL.addressBroadcast, value: broadcast.networkBytes))
       }
     case .v6(let v6):
       let bytes = v6.networkBytes

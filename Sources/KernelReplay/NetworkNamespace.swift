@@ -1,6 +1,5 @@
-import Synchronization
-
 @preconcurrency import Glibc
+import Synchronization
 
 /// Private network namespaces: entering one (`unshare(2)`), giving it the kernel's default
 /// settings, and running code in one on a dedicated thread.
@@ -27,7 +26,8 @@ public enum NetworkNamespace {
     }
     let uid = geteuid()
     let gid = getegid()
-    try unshare(LinuxCalls.cloneNewUser | LinuxCalls.cloneNewNet, named: "CLONE_NEWUSER | CLONE_NEWNET")
+    try unshare(
+      LinuxCalls.cloneNewUser | LinuxCalls.cloneNewNet, named: "CLONE_NEWUSER | CLONE_NEWNET")
     for (file, text) in [
       ("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", "0 \(uid) 1"),
       ("/proc/self/gid_map", "0 \(gid) 1"),

@@ -70,7 +70,9 @@ struct SocketAddress {
     guard result == 0 else { return 0 }
     switch CInt(storage.ss_family) {
     case AF_INET:
-      return withUnsafeBytes(of: storage) { UInt16(bigEndian: $0.load(as: sockaddr_in.self).sin_port) }
+      return withUnsafeBytes(of: storage) {
+        UInt16(bigEndian: $0.load(as: sockaddr_in.self).sin_port)
+      }
     case AF_INET6:
       return withUnsafeBytes(of: storage) {
         UInt16(bigEndian: $0.load(as: sockaddr_in6.self).sin6_port)
