@@ -398,7 +398,10 @@ public final class KernelStack {
     datagramsSent += 1
     let payload = Array("bindsim:\(datagramsSent)".utf8)
     let isUDP = socket.kind.transport == .udp
-    if isUDP { _ = drainDatagrams(looking: nil, until: ContinuousClock().now) }
+    if isUDP {
+      var unread: Set<String> = []
+      _ = drainDatagrams(looking: nil, until: ContinuousClock().now, unread: &unread)
+    }
     let flags = CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT)
     let sent = onSocket(name) { (socket) throws(SystemError) in
       _ = try retryingInterrupts(address == nil ? "send" : "sendto") {
@@ -423,8 +426,9 @@ public final class KernelStack {
     var receivers: Set<String> = []
     var deadline = clock.now.advanced(by: Self.firstDatagramWait)
     var graceStarted = false
+    var unread: Set<String> = []
     while true {
-      receivers.formUnion(drainDatagrams(looking: payload, until: deadline))
+      receivers.formUnion(drainDatagrams(looking: payload, until: deadline, unread: &unread))
       if !receivers.isEmpty, !graceStarted {
         graceStarted = true
         deadline = clock.now.advanced(by: Self.extraCopiesGrace)
@@ -437,12 +441,16 @@ public final class KernelStack {
   /// Polls every open UDP socket until the first readiness or `deadline`, reads all datagrams
   /// queued on the ready ones, and returns the names of those that read `payload` (stale
   /// datagrams are discarded). A socket with a pending error (`POLLERR`) is not read:
-  /// `recv` would consume the error (`sock_error`) that the socket's next call must report.
-  private func drainDatagrams(looking payload: [UInt8]?, until deadline: ContinuousClock.Instant)
-    -> Set<String>
-  {
+  /// `recv` would consume the error (`sock_error`) that the socket's next call must report;
+  /// it goes into `unread` and is left out of later polls of the same collection.
+  private func drainDatagrams(
+    looking payload: [UInt8]?, until deadline: ContinuousClock.Instant,
+    unread: inout Set<String>
+  ) -> Set<String> {
     let udp = order.compactMap { name in
-      sockets[name].flatMap { $0.kind.transport == .udp ? (name, $0.descriptor) : nil }
+      sockets[name].flatMap {
+        $0.kind.transport == .udp && !unread.contains(name) ? (name, $0.descriptor) : nil
+      }
     }
     let names = udp.map(\.0)
     var entries = udp.map { pollfd(fd: $0.1, events: Int16(POLLIN), revents: 0) }
@@ -456,9 +464,8 @@ public final class KernelStack {
     var receivers: Set<String> = []
     var buffer = [UInt8](repeating: 0, count: 2048)
     for (name, entry) in zip(names, entries) {
-      guard entry.revents & Int16(POLLIN) != 0, entry.revents & Int16(POLLERR) == 0 else {
-        continue
-      }
+      if entry.revents & Int16(POLLERR) != 0 { unread.insert(name) }
+      guard entry.revents & Int16(POLLIN) != 0, !unread.contains(name) else { continue }
       while true {
         let count = buffer.withUnsafeMutableBytes {
           recv(entry.fd, $0.baseAddress, $0.count, CInt(MSG_DONTWAIT))

@@ -91,21 +91,24 @@ public enum NetworkNamespace {
   /// Needs root (`CLONE_NEWNET` without a new user namespace); safe in a multithreaded
   /// process such as a test runner, because no other thread changes namespace.
   public static func withFreshNamespaceThread<T: Sendable>(
-    _ body: @escaping @Sendable () throws -> T
+    _ body: @Sendable () throws -> T
   ) throws -> T {
     let result = Mutex<Result<T, any Error>?>(nil)
-    let work = ThreadWork {
-      let outcome: Result<T, any Error>
-      do {
-        try unshare(LinuxCalls.cloneNewNet, named: "CLONE_NEWNET")
-        try configureFresh()
-        outcome = .success(try body())
-      } catch {
-        outcome = .failure(error)
+    // The thread is joined before this function returns, so `body` does not really escape.
+    try withoutActuallyEscaping(body) { body in
+      let work = ThreadWork {
+        let outcome: Result<T, any Error>
+        do {
+          try unshare(LinuxCalls.cloneNewNet, named: "CLONE_NEWNET")
+          try configureFresh()
+          outcome = .success(try body())
+        } catch {
+          outcome = .failure(error)
+        }
+        result.withLock { $0 = outcome }
       }
-      result.withLock { $0 = outcome }
+      try work.runOnNewThread()
     }
-    try work.runOnNewThread()
     guard let outcome = result.withLock({ $0 }) else {
       throw NamespaceError("the namespace thread ended without a result")
     }

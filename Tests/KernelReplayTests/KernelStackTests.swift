@@ -164,6 +164,45 @@ struct KernelStackTests {
       ])
   }
 
+  @Test func `a connected sender keeps the ICMP error for its next send`() throws {
+    let result = try outcomes([
+      .socket(name: "client", kind: .udp4, options: [], uid: 0),
+      .connect(name: "client", endpoint: endpoint("127.0.0.1", 1061)),
+      .send(name: "client", endpoint: nil),
+      .send(name: "client", endpoint: nil),
+    ])
+    #expect(result == [.ok, .ok, .nobody, .failed(.ECONNREFUSED)])
+  }
+
+  @Test func `a subnet broadcast reaches every wildcard socket`() throws {
+    let result = try outcomes([
+      interface("eth0", "192.0.2.1/24"),
+      .socket(name: "a", kind: .udp4, options: [.reuseAddress(true)], uid: 0),
+      .bind(name: "a", endpoint: endpoint("0.0.0.0", 1060)),
+      .socket(name: "b", kind: .udp4, options: [.reuseAddress(true)], uid: 0),
+      .bind(name: "b", endpoint: endpoint("0.0.0.0", 1060)),
+      .socket(name: "c", kind: .udp4, options: [], uid: 0),
+      .send(name: "c", endpoint: endpoint("192.0.2.255", 1060)),
+      .setsockopt(name: "c", option: .broadcast(true)),
+      .send(name: "c", endpoint: endpoint("192.0.2.255", 1060)),
+    ])
+    #expect(
+      result == [.ok, .ok, .ok, .ok, .ok, .ok, .failed(.EACCES), .ok, .receivers(["a", "b"])])
+  }
+
+  @Test func `unknown interface names are the kernel's ENODEV`() throws {
+    let result = try outcomes([
+      .socket(name: "a", kind: .udp6, options: [.bindToDevice("nosuch0")], uid: 0),
+      .setsockopt(name: "a", option: .ipv6MulticastInterface("nosuch0")),
+      .setsockopt(name: "a", option: .bindToDevice("lo")),
+      .setsockopt(name: "a", option: .bindToDevice("")),
+      .bind(name: "a", endpoint: endpoint("fe80::1", 1060, scope: "nosuch0")),
+      .setsockopt(name: "a", option: .linger(seconds: 0)),
+    ])
+    #expect(
+      result == [.failed(.ENODEV), .failed(.ENODEV), .ok, .ok, .failed(.ENODEV), .ok])
+  }
+
   @Test func `the caller's namespace is untouched`() throws {
     // Hold a port in the test process's own namespace...
     let descriptor = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
