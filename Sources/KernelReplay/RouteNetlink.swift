@@ -25,6 +25,11 @@ public struct RouteNetlink: ~Copyable {
 
   deinit { closeDescriptor(descriptor) }
 
+  /// `if_nametoindex(3)` in the calling thread's namespace: nil when no interface has the name.
+  public static func interfaceIndex(named name: String) -> Int32? {
+    KernelReplay.interfaceIndex(name)
+  }
+
   /// `ip link set dev NAME up` (`RTM_NEWLINK`, `IFF_UP`).
   public mutating func setLinkUp(index: Int32) throws(SystemError) {
     try request(.setLinkUp(index: index, sequence: nextSequence()), call: "RTM_NEWLINK(up)")
