@@ -5,6 +5,11 @@ extension Namespace {
   mutating func connectUDP(_ id: SocketID, to destination: Endpoint, choices: inout Choices)
     -> Prediction
   {
+    // inet_dgram_connect autobinds before the protocol's connect checks anything (verified
+    // on 6.18: a connect refused with EAFNOSUPPORT still leaves a port behind).
+    if let refusal = autobind(id, choices: &choices) {
+      return Prediction(refusal.outcomes, rule: refusal.rule, refusal.explanation)
+    }
     let s = self[id]
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
     let source: IPAddress
@@ -14,9 +19,6 @@ extension Namespace {
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable,
         "no route to \(destination.address): a fresh namespace has no default route")
-    }
-    if let refusal = autobind(id, choices: &choices) {
-      return Prediction(refusal.outcomes, rule: refusal.rule, refusal.explanation)
     }
     var detail = ""
     if self[id].localAddress == nil || self[id].localAddress!.isAny {

@@ -48,6 +48,10 @@ extension Namespace {
   }
 
   /// `sendto()` of one UDP datagram, then local delivery (reference §9).
+  ///
+  /// Kernel check (verified on 6.18): `inet_send_prepare` autobinds an unbound socket before
+  /// `udp_sendmsg` / `udpv6_sendmsg` look at the destination, so even a send that fails with
+  /// EAFNOSUPPORT, ENETUNREACH or EDESTADDRREQ leaves the socket holding a port.
   mutating func send(_ id: SocketID, to given: Endpoint?, choices: inout Choices) -> Prediction {
     let s = self[id]
     if s.transport == .tcp {
@@ -63,6 +67,8 @@ extension Namespace {
         "'\(s.name)' is connected and its previous datagram reached no socket: the ICMP port unreachable that came back is reported now"
       )
     }
+    // inet_send_prepare autobinds before the protocol looks at the destination at all.
+    if let refusal = autobind(id, choices: &choices) { return refusal }
     guard let destination = given ?? s.peer else {
       return .failure(
         .EDESTADDRREQ, rule: .sendNoDestination,
@@ -86,7 +92,6 @@ extension Namespace {
         "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST")
     default: break
     }
-    if let refusal = autobind(id, choices: &choices) { return refusal }
     let sender = self[id]
     let source: IPAddress
     let arrival: String
