@@ -11,8 +11,7 @@ extension OperandParser {
   /// suggestions for an unknown option.
   func socketOption(_ word: Word, extraNames: [String] = []) throws(ScenarioError) -> SocketOption
   {
-    let bytes = Array(word.text.utf8)
-    let equals = bytes.firstIndex(of: UInt8(ascii: "="))
+    let equals = word.firstOffset(of: 0x3D)  // '='
     let nameWord = equals.map { word.slice(0, $0) } ?? word
     let valueWord = equals.map { word.dropFirst($0 + 1) }
     let name = nameWord.text
@@ -24,7 +23,7 @@ extension OperandParser {
       default:
         throw line.error(
           "\(name.quoted) expects 0 or 1, not \(valueWord.text.quoted)",
-          at: valueWord.text.isEmpty ? word : valueWord)
+          at: valueWord.count == 0 ? word : valueWord)
       }
     }
     func value(example: String) throws(ScenarioError) -> Word {
@@ -35,7 +34,7 @@ extension OperandParser {
     }
     func device(example: String) throws(ScenarioError) -> String {
       let device = try value(example: example)
-      return device.text.isEmpty ? "" : try interfaceName(device)
+      return device.count == 0 ? "" : try interfaceName(device)
     }
     switch name {
     case "SO_REUSEADDR": return .reuseAddress(try flag())
@@ -48,11 +47,12 @@ extension OperandParser {
     case "IP_MULTICAST_ALL": return .multicastAll(try flag())
     case "SO_LINGER":
       let seconds = try value(example: "0")
-      guard Self.isNumber(seconds.text) else {
+      guard Self.isNumber(seconds) else {
         throw line.error(
-          "\(seconds.text.quoted) is not a number of seconds", at: seconds.text.isEmpty ? word : seconds)
+          "\(seconds.text.quoted) is not a number of seconds",
+          at: seconds.count == 0 ? word : seconds)
       }
-      guard let value = Self.decimal(seconds.text, maximum: Self.maximumLinger) else {
+      guard let value = Self.decimal(seconds, maximum: Self.maximumLinger) else {
         throw line.error(
           "linger time \(seconds.text.shortened) is out of range (0-\(Self.maximumLinger))",
           at: seconds)
@@ -62,9 +62,9 @@ extension OperandParser {
     case "IPV6_MULTICAST_IF": return .ipv6MulticastInterface(try device(example: "eth0"))
     case "IP_MULTICAST_IF":
       let address = try value(example: "192.0.2.1")
-      guard let v4 = IPv4Address(address.text) else {
+      guard let v4 = AddressParser.ipv4(address) else {
         throw line.error(
-          "\(address.text.quoted) is not an IPv4 address", at: address.text.isEmpty ? word : address)
+          "\(address.text.quoted) is not an IPv4 address", at: address.count == 0 ? word : address)
       }
       return .multicastInterface(v4)
     default:

@@ -56,11 +56,10 @@ extension OperandParser {
 
   /// A decimal number within `range`.
   func number(_ word: Word, in range: ClosedRange<UInt64>) throws(ScenarioError) -> UInt64 {
-    guard Self.isNumber(word.text) else {
+    guard Self.isNumber(word) else {
       throw line.error("\(word.text.quoted) is not a number", at: word)
     }
-    guard let value = Self.decimal(word.text, maximum: range.upperBound),
-      range.contains(value)
+    guard let value = Self.decimal(word, maximum: range.upperBound), value >= range.lowerBound
     else {
       throw line.error(
         "\(word.text.shortened) is out of range (\(range.lowerBound)-\(range.upperBound))",
@@ -82,17 +81,15 @@ extension OperandParser {
   func portList(_ word: Word) throws(ScenarioError) -> [ClosedRange<UInt16>] {
     var ranges: [ClosedRange<UInt16>] = []
     var start = 0
-    let bytes = Array(word.text.utf8)
-    while start <= bytes.count {
-      let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.count
+    while start <= word.count {
+      let end = word.firstOffset(of: 0x2C, from: start) ?? word.count  // ','
       let item = word.slice(start, end)
-      guard !item.text.isEmpty else {
+      guard item.count > 0 else {
         throw line.error(
           "expected a port or a range like '40010-40020'",
-          at: end < bytes.count ? word.slice(end, end + 1) : word)
+          at: end < word.count ? word.slice(end, end + 1) : word)
       }
-      let itemBytes = Array(item.text.utf8)
-      if let dash = itemBytes.firstIndex(of: UInt8(ascii: "-")) {
+      if let dash = item.firstOffset(of: 0x2D) {  // '-'
         let low = try number(item.slice(0, dash), in: 0...65535)
         let high = try number(item.dropFirst(dash + 1), in: 0...65535)
         guard low <= high else {

@@ -9,21 +9,21 @@ struct SourceLine {
   /// The offset just past the line's last byte (before its line break).
   let end: Int
 
-  /// The decoded text of a byte range of this line.
-  func text(from lower: Int, to upper: Int) -> String {
-    String(decoding: source.bytes[lower..<upper], as: UTF8.self)
-  }
-
   /// How many characters a byte range of this line holds.
   func characters(from lower: Int, to upper: Int) -> Int {
     guard lower < upper else { return 0 }
-    if source.bytes[lower..<upper].allSatisfy({ $0 < 0x80 }) { return upper - lower }
-    return text(from: lower, to: upper).count
+    if source.isASCII(from: lower, to: upper) { return upper - lower }
+    return source.text(from: lower, to: upper).count
   }
 
   /// The 1-based column of the character that starts at byte `offset`.
   func column(of offset: Int) -> Int {
     characters(from: start, to: offset) + 1
+  }
+
+  /// The word made of the bytes `lower..<upper`.
+  func word(from lower: Int, to upper: Int) -> Word {
+    Word(source: source, start: lower, end: upper)
   }
 
   /// An error that underlines the bytes `lower..<upper` (at least one character).
@@ -46,25 +46,43 @@ struct SourceLine {
   }
 }
 
-/// A word of a line: its text and its byte range in the file.
-struct Word: Equatable {
-  var text: String
-  var start: Int
-  var end: Int
+/// A word of a line: a byte range of the file. A plain value (no reference counting), so
+/// lines of words cost little; the text is decoded only where it is needed.
+struct Word {
+  let source: SourceText
+  let start: Int
+  let end: Int
+
+  /// The word's text.
+  var text: String { source.text(from: start, to: end) }
+
+  /// The number of bytes in the word.
+  var count: Int { end - start }
+
+  /// The byte at `offset` from the word's start.
+  subscript(offset: Int) -> UInt8 { source[start + offset] }
+
+  /// The offset (from the word's start) of the first `byte` at or after `from`, if any.
+  func firstOffset(of byte: UInt8, from: Int = 0) -> Int? {
+    var i = start + from
+    while i < end {
+      if source[i] == byte { return i - start }
+      i += 1
+    }
+    return nil
+  }
+
+  /// Whether the word is exactly `byte`.
+  func isSingle(_ byte: UInt8) -> Bool { count == 1 && source[start] == byte }
 
   /// The part of the word from byte `offset` (relative to the word's start) on.
   func dropFirst(_ offset: Int) -> Word {
-    slice(offset, end - start)
+    Word(source: source, start: start + offset, end: end)
   }
 
   /// The part of the word in the byte range `lower..<upper` (relative to the word's start).
   func slice(_ lower: Int, _ upper: Int) -> Word {
-    let utf8 = text.utf8
-    let from = utf8.index(utf8.startIndex, offsetBy: lower)
-    let to = utf8.index(utf8.startIndex, offsetBy: upper)
-    return Word(
-      text: String(decoding: utf8[from..<to], as: UTF8.self), start: start + lower,
-      end: start + upper)
+    Word(source: source, start: start + lower, end: start + upper)
   }
 }
 

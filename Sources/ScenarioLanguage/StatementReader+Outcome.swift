@@ -22,77 +22,106 @@ extension StatementReader {
     _ tokens: [Word], after arrow: Word, in line: SourceLine
   ) throws(ScenarioError) -> OutcomeSet {
     guard !tokens.isEmpty else { throw line.error("missing outcome after '=>'", after: arrow) }
-    var atoms: [(atom: Atom, word: Word)] = []
+    if tokens.count == 1, !Self.isOperator(tokens[0]) {
+      return OutcomeSet(Self.outcome(of: try atom(tokens[0], in: line)))
+    }
+    // First the shape: alternatives and operators alternate, with one kind of operator.
     var joiner: Word?
     var previous = arrow
+    var atomWords: [Word] = []
     for token in tokens {
-      let isOperator = token.text == "|" || token.text == "+"
-      let previousIsOperator = previous.text == "|" || previous.text == "+"
-      if isOperator {
-        if previousIsOperator || previous == arrow {
+      let previousIsOperator = Self.isOperator(previous)
+      if Self.isOperator(token) {
+        if previousIsOperator || previous.start == arrow.start {
           throw line.error("missing outcome before \(token.text.quoted)", at: token)
         }
-        if let joiner, joiner.text != token.text {
+        if let joiner, joiner[0] != token[0] {
           throw line.error("cannot mix '+' and '|' in one outcome", at: token)
         }
         joiner = token
       } else {
-        if !previousIsOperator, previous != arrow {
+        if !previousIsOperator, previous.start != arrow.start {
           throw line.error(
             "expected '|' or '+' between outcomes", from: previous.end, to: token.start)
         }
-        atoms.append((try atom(token, in: line), token))
+        atomWords.append(token)
       }
       previous = token
     }
-    if previous.text == "|" || previous.text == "+" {
+    if Self.isOperator(previous) {
       throw line.error("missing outcome after \(previous.text.quoted)", after: previous)
     }
-    if joiner?.text == "+" {
-      var seen: Set<String> = []
-      for (atom, word) in atoms {
-        guard case .receiver(let name) = atom else {
+    // Then the meaning of each alternative.
+    if let joiner, joiner.isSingle(0x2B) {  // '+'
+      var names: [String] = []
+      for word in atomWords {
+        guard case .receiver(let name) = try atom(word, in: line) else {
           throw line.error("only sockets can be joined with '+'", at: word)
         }
-        guard seen.insert(name).inserted else {
+        guard !names.contains(name) else {
           throw line.error("socket \(name.quoted) is listed twice", at: word)
         }
+        names.append(name)
       }
-      return OutcomeSet(.receivers(seen))
+      return OutcomeSet(.receivers(names))
     }
-    let first = atoms[0]
     var outcomes: [Outcome] = []
-    for (atom, word) in atoms {
-      if atom.isResult != first.atom.isResult {
+    var firstIsResult = false
+    for (index, word) in atomWords.enumerated() {
+      let atom = try atom(word, in: line)
+      if index == 0 {
+        firstIsResult = atom.isResult
+      } else if atom.isResult != firstIsResult {
         throw line.error(
-          "cannot mix \(first.word.text.quoted) and \(word.text.quoted) in one outcome", at: word)
+          "cannot mix \(atomWords[0].text.quoted) and \(word.text.quoted) in one outcome",
+          at: word)
       }
-      switch atom {
-      case .ok: outcomes.append(.ok)
-      case .errno(let errno): outcomes.append(.failed(errno))
-      case .nobody: outcomes.append(.nobody)
-      case .receiver(let name): outcomes.append(.delivered([name]))
-      }
+      outcomes.append(Self.outcome(of: atom))
     }
     return OutcomeSet(outcomes)
   }
 
-  /// Whether a word is written like an errno name: `E` and then capitals or digits.
-  static func looksLikeErrno(_ text: String) -> Bool {
-    let bytes = text.utf8
-    guard bytes.count > 1, bytes.first == UInt8(ascii: "E") else { return false }
-    return bytes.dropFirst().allSatisfy {
-      (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || OperandParser.isDigit($0)
+  /// Whether a token is `|` or `+`.
+  private static func isOperator(_ word: Word) -> Bool {
+    word.isSingle(0x7C) || word.isSingle(0x2B)
+  }
+
+  /// The outcome one alternative stands for.
+  private static func outcome(of atom: Atom) -> Outcome {
+    switch atom {
+    case .ok: .ok
+    case .errno(let errno): .failed(errno)
+    case .nobody: .nobody
+    case .receiver(let name): .delivered([name])
     }
   }
+
+  /// Whether a word is written like an errno name: `E` and then capitals or digits.
+  static func looksLikeErrno(_ word: Word) -> Bool {
+    guard word.count > 1, word[0] == 0x45 else { return false }  // 'E'
+    var i = 1
+    while i < word.count {
+      let byte = word[i]
+      guard (byte >= 0x41 && byte <= 0x5A) || OperandParser.isDigit(byte) else { return false }
+      i += 1
+    }
+    return true
+  }
+
+  /// Every errno name the language accepts, aliases included, for quick lookup.
+  static let errnoNames: [String: Errno] = {
+    var names = Errno.aliases
+    for errno in Errno.all { names[errno.name] = errno }
+    return names
+  }()
 
   /// One alternative: a keyword, an errno name or a socket defined before this line.
   private func atom(_ word: Word, in line: SourceLine) throws(ScenarioError) -> Atom {
     let text = word.text
     if text == "ok" { return .ok }
     if text == "nobody" { return .nobody }
-    if let errno = Errno.named(text) { return .errno(errno) }
-    guard OperandParser.isName(text) else {
+    if let errno = Self.errnoNames[text] { return .errno(errno) }
+    guard OperandParser.isName(word) else {
       throw line.error("\(text.quoted) is not an outcome", at: word)
     }
     if let record = symbols.sockets[text] {
@@ -101,7 +130,7 @@ extension StatementReader {
       }
       return .receiver(text)
     }
-    if Self.looksLikeErrno(text) {
+    if Self.looksLikeErrno(word) {
       let names = Errno.all.map(\.name) + Errno.aliases.keys.sorted()
       throw line.error(
         "unknown errno name \(text.quoted)", at: word, note: Suggestion.note(for: text, in: names))

@@ -28,7 +28,7 @@ extension StatementReader {
     if Self.outcomeWords.contains(name) {
       throw line.error("\(name.quoted) cannot name a socket: it is an outcome", at: word)
     }
-    if Errno.named(name) != nil {
+    if Self.errnoNames[name] != nil {
       throw line.error("\(name.quoted) cannot name a socket: it is an errno name", at: word)
     }
     if let record = symbols.sockets[name] {
@@ -41,10 +41,8 @@ extension StatementReader {
   /// Only used to explain an error, so reading ahead costs nothing on valid files.
   func definition(of name: String, after line: SourceLine) -> Int? {
     var found: Int?
-    let bytes = source.bytes
-    var next = line.end
-    while next < bytes.count, bytes[next] != 0x0A { next += 1 }
-    source.forEachLine(from: next + 1, firstNumber: line.number + 1) { later in
+    let next = source.nextLineStart(after: line.end)
+    source.forEachLine(from: next, firstNumber: line.number + 1) { later in
       guard let scanned = try? ScannedLine(later) else { return true }
       let words = scanned.words.map(\.text)
       let creates = words.count >= 2 && words[0] == "socket" && words[1] == name

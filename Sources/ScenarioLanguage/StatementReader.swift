@@ -17,17 +17,18 @@ struct StatementReader {
     guard let keyword = words.first else {
       throw line.error("missing statement before '=>'", at: scanned.arrow!)
     }
-    guard let syntax = StatementSyntax.all[keyword.text] else {
+    let command = keyword.text
+    guard let syntax = StatementSyntax.named(command) else {
       throw line.error(
-        "unknown statement \(keyword.text.quoted)", at: keyword,
-        note: Suggestion.note(for: keyword.text, in: StatementSyntax.keywords))
+        "unknown statement \(command.quoted)", at: keyword,
+        note: Suggestion.note(for: command, in: StatementSyntax.keywords))
     }
-    if keyword.text != "sysctl" { try syntax.check(words, in: line) }
+    if command != "sysctl" { try syntax.check(words, in: line) }
     let operands = OperandParser(line: line)
     var newSocket: String?
     var closedSocket: String?
     let action: Action
-    switch keyword.text {
+    switch command {
     case "interface":
       var addresses: [InterfaceAddress] = []
       for word in words.dropFirst(2) { addresses.append(try operands.interfaceAddress(word)) }
@@ -98,7 +99,7 @@ struct StatementReader {
     if let closedSocket { symbols.sockets[closedSocket]?.closedOn = line.number }
     return Statement(
       action: action, location: SourceLocation(line: line.number, column: line.column(of: keyword.start)),
-      expectation: expectation, text: words.map(\.text).joined(separator: " "))
+      expectation: expectation, text: scanned.statementText)
   }
 
   /// Checks what only the whole file can tell: that every host a `link` names is declared.
@@ -123,15 +124,18 @@ struct StatementReader {
 
   /// The user id of `uid=N`, or nil when the word is not a `uid`.
   private func uid(_ word: Word, in line: SourceLine) throws(ScenarioError) -> UInt32? {
-    guard word.text == "uid" || word.text.hasPrefix("uid=") else { return nil }
-    guard word.text.utf8.count > 4 else {
+    let isUID =
+      word.count >= 3 && word[0] == 0x75 && word[1] == 0x69 && word[2] == 0x64  // "uid"
+      && (word.count == 3 || word[3] == 0x3D)
+    guard isUID else { return nil }
+    guard word.count > 4 else {
       throw line.error("'uid' needs a value, like 'uid=1000'", at: word)
     }
     let value = word.dropFirst(4)
-    guard OperandParser.isNumber(value.text) else {
+    guard OperandParser.isNumber(value) else {
       throw line.error("\(value.text.quoted) is not a user id", at: value)
     }
-    guard let id = OperandParser.decimal(value.text, maximum: 4_294_967_294) else {
+    guard let id = OperandParser.decimal(value, maximum: 4_294_967_294) else {
       throw line.error("uid \(value.text.shortened) is out of range (0-4294967294)", at: value)
     }
     return UInt32(id)
@@ -164,8 +168,7 @@ struct StatementReader {
   private mutating func link(_ words: [Word], in line: SourceLine) throws(ScenarioError) -> Action {
     var ends: [HostInterface] = []
     for word in words[1...2] {
-      let bytes = Array(word.text.utf8)
-      guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else {
+      guard let dot = word.firstOffset(of: 0x2E) else {
         throw line.error("expected HOST.IFACE, not \(word.text.quoted)", at: word)
       }
       let operands = OperandParser(line: line)

@@ -21,23 +21,26 @@ struct StatementSyntax {
     }
   }
 
-  /// Every statement of the language, by keyword.
-  static let all: [String: StatementSyntax] = [
-    "interface": StatementSyntax("interface NAME CIDR...", 1, nil),
-    "sysctl": StatementSyntax("sysctl KEY VALUE...", 2, nil),
-    "host": StatementSyntax("host NAME", 1, 1),
-    "link": StatementSyntax("link HOST.IFACE HOST.IFACE", 2, 2),
-    "socket": StatementSyntax("socket NAME KIND [OPTION...]", 2, nil),
-    "setsockopt": StatementSyntax("setsockopt NAME OPTION", 2, 2),
-    "bind": StatementSyntax("bind NAME ENDPOINT", 2, 2),
-    "listen": StatementSyntax("listen NAME", 1, 1),
-    "connect": StatementSyntax("connect NAME ENDPOINT", 2, 2),
-    "disconnect": StatementSyntax("disconnect NAME", 1, 1),
-    "accept": StatementSyntax("accept LISTENER NAME", 2, 2),
-    "send": StatementSyntax("send NAME [ENDPOINT]", 1, 2),
-    "join": StatementSyntax("join NAME GROUP [INTERFACE]", 2, 3),
-    "close": StatementSyntax("close NAME", 1, 1),
-  ]
+  /// The statement that starts with `keyword`, if there is one.
+  static func named(_ keyword: String) -> StatementSyntax? {
+    switch keyword {
+    case "interface": StatementSyntax("interface NAME CIDR...", 1, nil)
+    case "sysctl": StatementSyntax("sysctl KEY VALUE...", 2, nil)
+    case "host": StatementSyntax("host NAME", 1, 1)
+    case "link": StatementSyntax("link HOST.IFACE HOST.IFACE", 2, 2)
+    case "socket": StatementSyntax("socket NAME KIND [OPTION...]", 2, nil)
+    case "setsockopt": StatementSyntax("setsockopt NAME OPTION", 2, 2)
+    case "bind": StatementSyntax("bind NAME ENDPOINT", 2, 2)
+    case "listen": StatementSyntax("listen NAME", 1, 1)
+    case "connect": StatementSyntax("connect NAME ENDPOINT", 2, 2)
+    case "disconnect": StatementSyntax("disconnect NAME", 1, 1)
+    case "accept": StatementSyntax("accept LISTENER NAME", 2, 2)
+    case "send": StatementSyntax("send NAME [ENDPOINT]", 1, 2)
+    case "join": StatementSyntax("join NAME GROUP [INTERFACE]", 2, 3)
+    case "close": StatementSyntax("close NAME", 1, 1)
+    default: nil
+    }
+  }
 
   /// The keywords in the order the language documents them, for suggestions.
   static let keywords = [
