@@ -13,6 +13,9 @@ public struct Errno: Hashable, Sendable, Comparable, CustomStringConvertible {
   }
 
   public var description: String { name }
+  /// Errnos are the same when their values are (EAGAIN is EWOULDBLOCK).
+  public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+  public func hash(into hasher: inout Hasher) { hasher.combine(code) }
   public static func < (a: Self, b: Self) -> Bool { a.code < b.code }
 
   public static let EPERM = Errno(code: 1, name: "EPERM")

@@ -3,29 +3,41 @@ public struct Interface: Hashable, Sendable {
   public var name: String
   /// The interface index (`ifindex`); `lo` is 1, declared interfaces follow in order.
   public var index: Int
-  public var addresses: [InterfaceAddress]
+  public var addresses: [InterfaceAddress] {
+    didSet { split() }
+  }
+  /// The IPv4 addresses with their prefix lengths.
+  public private(set) var ipv4: [(address: IPv4Address, prefixLength: Int)] = []
+  /// The IPv6 addresses with their prefix lengths.
+  public private(set) var ipv6: [(address: IPv6Address, prefixLength: Int)] = []
 
   public init(name: String, index: Int, addresses: [InterfaceAddress]) {
     self.name = name
     self.index = index
     self.addresses = addresses
+    split()
+  }
+
+  private mutating func split() {
+    ipv4 = addresses.compactMap {
+      if case .v4(let a) = $0.address { (a, $0.prefixLength) } else { nil }
+    }
+    ipv6 = addresses.compactMap {
+      if case .v6(let a) = $0.address { (a, $0.prefixLength) } else { nil }
+    }
+  }
+
+  public static func == (a: Interface, b: Interface) -> Bool {
+    a.name == b.name && a.index == b.index && a.addresses == b.addresses
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(name)
+    hasher.combine(addresses)
   }
 
   public var isLoopback: Bool { name == "lo" }
 
-  /// The IPv4 addresses with their prefix lengths.
-  public var ipv4: [(address: IPv4Address, prefixLength: Int)] {
-    addresses.compactMap {
-      if case .v4(let a) = $0.address { (a, $0.prefixLength) } else { nil }
-    }
-  }
-
-  /// The IPv6 addresses with their prefix lengths.
-  public var ipv6: [(address: IPv6Address, prefixLength: Int)] {
-    addresses.compactMap {
-      if case .v6(let a) = $0.address { (a, $0.prefixLength) } else { nil }
-    }
-  }
 }
 
 /// The per-namespace sysctls the model reads, with a fresh namespace's defaults.

@@ -57,6 +57,10 @@ public struct ModelSocket: Hashable, Sendable {
   public var memberships: [Membership] = []
   /// For TCP: the connections queued on a listener, oldest first.
   public var acceptQueue: [PendingConnection] = []
+  /// Where the socket is filed in its port table while hashed: the address key, and which
+  /// families of ephemeral choice it blocks outright (bit 0 IPv4, bit 1 IPv6).
+  var hashKey: PortTable.AddressKey?
+  var blockerFlags: UInt8 = 0
   /// Whether `close` was called (the name may linger in `timeWait`).
   public var isClosed = false
 

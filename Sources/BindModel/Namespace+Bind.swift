@@ -86,6 +86,18 @@ extension Namespace {
     var rule: Rule
     var explanation: String
     var portChoice: String?
+
+    init(
+      outcome: Outcome, port: UInt16?, rule: Rule, explanation: @autoclosure () -> String,
+      portChoice: @autoclosure () -> String? = nil
+    ) {
+      self.outcome = outcome
+      self.port = port
+      self.rule = rule
+      let explains = Prediction.explains
+      self.explanation = explains ? explanation() : ""
+      self.portChoice = explains ? portChoice() : nil
+    }
   }
 
   /// `inet_csk_get_port` / `udp_lib_get_port` for a socket whose address is already recorded in
@@ -102,14 +114,15 @@ extension Namespace {
             "no \(proto) port of \(sysctls.portRange.lowerBound)-\(sysctls.portRange.upperBound) is free for \(bindingName(n, port: 0)): every one is held by an overlapping socket or reserved"
         )
       }
-      let choice = "\(pass.phrase) that no conflicting socket holds"
-      let why =
+      func choice() -> String { "\(pass.phrase) that no conflicting socket holds" }
+      func why() -> String {
         n.transport == .tcp
-        ? "the kernel picks \(choice) (inet_csk_find_open_port\(pass.parity != nil ? "; odd ports first, even ones are left to connect()" : ""))"
-        : "the kernel picks \(choice) (udp_lib_get_port)"
+          ? "the kernel picks \(choice()) (inet_csk_find_open_port\(pass.parity != nil ? "; odd ports first, even ones are left to connect()" : ""))"
+          : "the kernel picks \(choice()) (udp_lib_get_port)"
+      }
       return PortResult(
         outcome: .ok, port: chosen, rule: n.transport == .tcp ? .ephemeralTCP : .ephemeralUDP,
-        explanation: "'\(n.name)' gets port \(chosen): \(why)", portChoice: choice)
+        explanation: "'\(n.name)' gets port \(chosen): \(why())", portChoice: choice())
     }
     if n.transport == .tcp {
       if let c = tcpConflict(n, port: port) {
@@ -134,7 +147,6 @@ extension Namespace {
 
   /// Explains a successful explicit-port bind by the first overlapping socket it shares with.
   private func success(_ n: ModelSocket, port: UInt16, sharedWith: SocketID?) -> PortResult {
-    let name = bindingName(n, port: port)
     let table = table(n.transport)
     let overlapping = table.chain(port).filter { $0 != n.id && overlaps(n, self[$0]) }
     if let first = sharedWith ?? overlapping.first {
@@ -157,15 +169,15 @@ extension Namespace {
     }
     if let other = table.chain(port).first(where: { $0 != n.id }) {
       let e = self[other]
-      let reason = devicesOverlap(n, e) ? "the addresses do not overlap" : "they are bound to different devices"
       return PortResult(
         outcome: .ok, port: port, rule: .bindNoOverlap,
         explanation:
-          "\(name) is free: '\(e.name)' holds \(bindingName(e, port: port)), and \(reason)")
+          "\(bindingName(n, port: port)) is free: '\(e.name)' holds \(bindingName(e, port: port)), and \(devicesOverlap(n, e) ? "the addresses do not overlap" : "they are bound to different devices")"
+      )
     }
     return PortResult(
       outcome: .ok, port: port, rule: .bindNoOverlap,
-      explanation: "\(name) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)")
+      explanation: "\(bindingName(n, port: port)) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)")
   }
 
   /// `inet_addr_valid_or_nonlocal`: EADDRNOTAVAIL unless the address is local, the wildcard,

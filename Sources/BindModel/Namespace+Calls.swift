@@ -67,7 +67,7 @@ extension Namespace {
         .EINVAL, rule: .listenInvalidState, "'\(s.name)' is connected; it cannot listen")
     }
     var portChoice: String?
-    var why: String
+    var why = ""
     if !s.isHashed {
       let result = getPort(s, port: 0, choices: &choices)
       guard let port = result.port else {
@@ -75,7 +75,9 @@ extension Namespace {
       }
       hash(id, port: port)
       portChoice = result.portChoice
-      why = "'\(s.name)' was not bound, so listen() binds it first: \(result.explanation)"
+      if Prediction.explains {
+        why = "'\(s.name)' was not bound, so listen() binds it first: \(result.explanation)"
+      }
     } else if let c = tcpConflict(s, port: s.localPort) {
       let e = self[c.blocker]
       return .failure(
@@ -83,7 +85,7 @@ extension Namespace {
         "listen() re-checks the port: \(overlapPhrase(s, address: s.localAddress, e, port: s.localPort)), \(heldBy(e)); \(c.reason)"
       )
     } else {
-      why = "'\(s.name)' listens on \(bindingName(s, port: s.localPort))"
+      if Prediction.explains { why = "'\(s.name)' listens on \(bindingName(s, port: s.localPort))" }
     }
     self[id].state = .listening
     addListener(id)

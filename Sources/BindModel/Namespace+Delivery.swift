@@ -102,10 +102,11 @@ extension Namespace {
     var best: [SocketID] = []
     var bestScore = packet.ipv4Destination != nil || tcp ? 0 : -1
     var matches: [SocketID] = []
+    let explains = Prediction.explains
     for id in chain {
       let s = self[id]
       guard let sc = score(s, packet, exact: exact, tcp: tcp) else { continue }
-      matches.append(id)
+      if explains { matches.append(id) }
       if sc <= bestScore { continue }
       if !tcp && s.peer != nil {
         best = [id]
@@ -132,6 +133,7 @@ extension Namespace {
       bestScore = sc
     }
     guard !best.isEmpty else { return nil }
+    guard explains else { return LookupResult(candidates: best, rule: .deliveryScore, reason: "") }
     let winner = self[best[0]]
     let others = matches.filter { $0 != best[0] }
     let rule: Rule

@@ -11,13 +11,13 @@ extension Namespace {
   /// Puts a socket into its protocol's table on `port` (`inet_bind_hash` / `udp_lib_get_port`):
   /// at the head of the chain, at the tail for AF_INET6 sockets with SO_REUSEPORT.
   mutating func hash(_ id: SocketID, port: UInt16) {
-    self[id].localPort = port
     let s = self[id]
     let bits = blockerBits(of: s)
-    blockerBits[id] = [bits.0, bits.1]
     let atTail = s.family == .inet6 && s.reusePort
     let key = PortTable.AddressKey(s.boundAddress)
-    hashedKeys[id] = key
+    self[id].localPort = port
+    self[id].hashKey = key
+    self[id].blockerFlags = (bits.0 ? 1 : 0) | (bits.1 ? 2 : 0)
     if s.transport == .tcp {
       tcpTable.insert(id, port: port, address: key, atTail: atTail, blocks: bits)
     } else {
@@ -29,17 +29,16 @@ extension Namespace {
   mutating func unhash(_ id: SocketID) {
     let s = self[id]
     guard s.isHashed else { return }
-    let stored = blockerBits[id] ?? [false, false]
-    let bits = (stored[0], stored[1])
-    let key = hashedKeys[id] ?? PortTable.AddressKey(s.boundAddress)
+    let bits = (s.blockerFlags & 1 != 0, s.blockerFlags & 2 != 0)
+    let key = s.hashKey ?? PortTable.AddressKey(s.boundAddress)
     if s.transport == .tcp {
       tcpTable.remove(id, port: s.localPort, address: key, blocks: bits)
       removeListener(id)
     } else {
       udpTable.remove(id, port: s.localPort, address: key, blocks: bits)
     }
-    blockerBits[id] = nil
-    hashedKeys[id] = nil
+    self[id].hashKey = nil
+    self[id].blockerFlags = 0
     self[id].localPort = 0
   }
 

@@ -9,9 +9,12 @@ extension Namespace {
       let p = setOption(id, option)
       if p.outcomes.single != .ok { return p }
     }
-    let owner = uid == 0 ? "" : ", owned by uid \(uid)"
-    let with = options.isEmpty ? "" : " with \(options.map(\.description).joined(separator: ", "))"
-    return Prediction(.ok, rule: .socketCreated, "'\(name)' is a new \(kind) socket\(with)\(owner)")
+    func with() -> String {
+      options.isEmpty ? "" : " with \(options.map(\.description).joined(separator: ", "))"
+    }
+    return Prediction(
+      .ok, rule: .socketCreated,
+      "'\(name)' is a new \(kind) socket\(with())\(uid == 0 ? "" : ", owned by uid \(uid)")")
   }
 
   /// `setsockopt()` (`sock_setsockopt`, `do_ip_setsockopt`, `do_ipv6_setsockopt`).
@@ -23,7 +26,7 @@ extension Namespace {
         "\(option.name) is an IPv6-level option and '\(s.name)' is an AF_INET socket (ip_setsockopt refuses other levels)"
       )
     }
-    let ok = Prediction(.ok, rule: .optionSet, "'\(s.name)' sets \(option)")
+
     switch option {
     case .reuseAddress(let on):
       self[id].reuseAddress = on
@@ -84,7 +87,7 @@ extension Namespace {
       }
       self[id].ipv6MulticastInterface = device
     }
-    return ok
+    return Prediction(.ok, rule: .optionSet, "'\(s.name)' sets \(option)")
   }
 
   /// Recomputes a hashed socket's blocker bits after an option that feeds them changed.

@@ -11,10 +11,6 @@ public struct Namespace: Hashable, Sendable {
   var udpTable = PortTable()
   /// TCP listeners per port in `lhash2` order (position taken at `listen()`).
   var tcpListeners: [UInt16: [SocketID]] = [:]
-  /// Which blocker bits each hashed socket contributed, so removal undoes exactly that.
-  var blockerBits: [SocketID: [Bool]] = [:]
-  /// The address key each hashed socket was filed under.
-  var hashedKeys: [SocketID: PortTable.AddressKey] = [:]
 
   public init() {
     interfaces = [
@@ -35,7 +31,7 @@ public struct Namespace: Hashable, Sendable {
 
   public subscript(id: SocketID) -> ModelSocket {
     get { sockets[id.rawValue] }
-    set { sockets[id.rawValue] = newValue }
+    _modify { yield &sockets[id.rawValue] }
   }
 
   public func interface(named name: String) -> Interface? {

@@ -36,20 +36,33 @@ public enum Outcome: Hashable, Sendable, Comparable, CustomStringConvertible {
 }
 
 /// A set of outcomes: what a file allows (`EINVAL|EAFNOSUPPORT`, `a|b`) or what the model
-/// says the kernel may do.
+/// says the kernel may do. Stored as a sorted array: almost every set has one element.
 public struct OutcomeSet: Hashable, Sendable, CustomStringConvertible {
-  public var outcomes: Set<Outcome>
+  /// The outcomes, sorted and without duplicates.
+  public private(set) var sorted: [Outcome]
 
-  public init(_ outcomes: some Sequence<Outcome>) { self.outcomes = Set(outcomes) }
-  public init(_ outcome: Outcome) { outcomes = [outcome] }
+  public init(_ outcomes: some Sequence<Outcome>) {
+    var array = Array(outcomes)
+    if array.count > 1 {
+      array.sort()
+      var unique: [Outcome] = []
+      for o in array where unique.last != o { unique.append(o) }
+      array = unique
+    }
+    sorted = array
+  }
 
-  public func contains(_ outcome: Outcome) -> Bool { outcomes.contains(outcome) }
-  public func isSubset(of other: OutcomeSet) -> Bool { outcomes.isSubset(of: other.outcomes) }
-  public var single: Outcome? { outcomes.count == 1 ? outcomes.first : nil }
+  public init(_ outcome: Outcome) { sorted = [outcome] }
+
+  public var outcomes: Set<Outcome> { Set(sorted) }
+  public var count: Int { sorted.count }
+  public func contains(_ outcome: Outcome) -> Bool { sorted.contains(outcome) }
+  public func isSubset(of other: OutcomeSet) -> Bool { sorted.allSatisfy(other.contains) }
+  public var single: Outcome? { sorted.count == 1 ? sorted[0] : nil }
 
   /// The scenario spelling: alternatives joined by `|`, in a stable order.
   public var description: String {
-    outcomes.sorted().map(\.description).joined(separator: "|")
+    sorted.map(\.description).joined(separator: "|")
   }
 }
 
@@ -60,6 +73,6 @@ extension OutcomeSet: Codable {
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
-    try container.encode(outcomes.sorted())
+    try container.encode(sorted)
   }
 }

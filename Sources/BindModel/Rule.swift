@@ -98,19 +98,29 @@ public struct Prediction: Hashable, Sendable, Codable {
   /// The ports the kernel may have picked, when the call chose an ephemeral port.
   public var portChoice: String?
 
-  public init(_ outcomes: OutcomeSet, rule: Rule, _ explanation: String, portChoice: String? = nil)
-  {
+  /// Whether predictions render their explanations. Rendering costs more than deciding;
+  /// `bench` and bulk runs that only compare outcomes switch it off for a scope with
+  /// `Prediction.$explains.withValue(false) { ... }`.
+  @TaskLocal public static var explains = true
+
+  public init(
+    _ outcomes: OutcomeSet, rule: Rule, _ explanation: @autoclosure () -> String,
+    portChoice: @autoclosure () -> String? = nil
+  ) {
     self.outcomes = outcomes
     self.rule = rule
-    self.explanation = explanation
-    self.portChoice = portChoice
+    let explains = Prediction.explains
+    self.explanation = explains ? explanation() : ""
+    self.portChoice = explains ? portChoice() : nil
   }
 
-  public init(_ outcome: Outcome, rule: Rule, _ explanation: String) {
-    self.init(OutcomeSet(outcome), rule: rule, explanation)
+  public init(_ outcome: Outcome, rule: Rule, _ explanation: @autoclosure () -> String) {
+    self.init(OutcomeSet(outcome), rule: rule, explanation())
   }
 
-  public static func failure(_ errno: Errno, rule: Rule, _ explanation: String) -> Prediction {
-    Prediction(.failed(errno), rule: rule, explanation)
+  public static func failure(
+    _ errno: Errno, rule: Rule, _ explanation: @autoclosure () -> String
+  ) -> Prediction {
+    Prediction(.failed(errno), rule: rule, explanation())
   }
 }

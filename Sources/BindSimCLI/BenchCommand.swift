@@ -6,55 +6,48 @@ import Foundation
 struct BenchCommand {
   var options: Invocation.BenchOptions
 
-  /// One measured case.
-  struct Measurement {
+  /// A generated scenario: the calls, with endpoints already resolved, and a check of the
+  /// final outcome so a broken model cannot look fast.
+  struct Workload {
     var name: String
+    var calls: [(Action, Endpoint?)]
+    /// How many of the calls are the operation being measured.
     var operations: Int
-    var seconds: Double
-    var doubledSeconds: Double
-    var perOperation: Double { seconds / Double(operations) }
-    var growth: Double { doubledSeconds / seconds }
+    var check: (Prediction, Int) -> Bool
   }
 
   func execute(output: inout some TextOutputStream) -> ExitStatus {
     let scale = options.scale
     let binds = Int(100_000 * scale)
     let deliveries = Int(100_000 * scale)
-    let receivers = Int(1_000 * scale)
-    var results: [Measurement] = []
-    var memory = ""
-
-    results.append(
-      Measurement(
-        name: "explicit binds (5 addresses per port)", operations: binds,
-        seconds: Self.time { Self.explicitBinds(binds) },
-        doubledSeconds: Self.time { Self.explicitBinds(2 * binds) }))
-    // The default range has 28,232 ports; its double is a 56,464-port range.
-    let range = Int(28_232 * min(scale, 1))
-    results.append(
-      Measurement(
-        name: "port-0 binds exhausting the range", operations: range + 1,
-        seconds: Self.time { Self.exhaustRange(ports: range) },
-        doubledSeconds: Self.time { Self.exhaustRange(ports: 2 * range) }))
-    results.append(
-      Measurement(
-        name: "deliveries, \(receivers) sockets on one port", operations: deliveries,
-        seconds: Self.time { Self.deliveries(deliveries, receivers: receivers) },
-        doubledSeconds: Self.time { Self.deliveries(2 * deliveries, receivers: receivers) }))
-
-    let before = Self.residentKilobytes()
-    let namespace = Self.explicitBinds(binds)
-    let after = Self.residentKilobytes()
-    memory =
-      "memory: \(namespace.sockets.count) sockets in the model add \((after - before) / 1024) MiB; "
-      + "peak resident size of this run \(Self.peakKilobytes() / 1024) MiB\n"
-
-    let header = ["case", "operations", "time", "per operation", "2x size / 1x size"]
+    let receivers = max(1, Int(1_000 * scale))
+    // The default range has 28,232 ports; the doubled case uses a 56,464-port range.
+    let range = max(4, Int(28_232 * min(scale, 1)))
+    let cases: [(Int) -> Workload] = [
+      { Self.explicitBinds($0 * binds) },
+      { Self.exhaustRange(ports: $0 * range) },
+      { Self.deliveries($0 * deliveries, receivers: receivers) },
+    ]
+    let header = [
+      "case", "operations", "per operation", "2x size / 1x size", "with explanations",
+    ]
     var rows = [header]
-    for r in results {
+    var failed = false
+    for make in cases {
+      let single = make(1)
+      let double = make(2)
+      let fast = Prediction.$explains.withValue(false) { Self.measure(single) }
+      let fastDouble = Prediction.$explains.withValue(false) { Self.measure(double) }
+      let explained = Self.measure(single)
+      guard let t1 = fast, let t2 = fastDouble, let te = explained else {
+        output.write("\(single.name): the model gave an unexpected outcome\n")
+        failed = true
+        continue
+      }
       rows.append([
-        r.name, "\(r.operations)", String(format: "%.1f ms", r.seconds * 1000),
-        String(format: "%.0f ns", r.perOperation * 1e9), String(format: "%.2f", r.growth),
+        single.name, "\(single.operations)",
+        Self.nanoseconds(t1 / Double(single.operations)), String(format: "%.2f", t2 / t1),
+        Self.nanoseconds(te / Double(single.operations)),
       ])
     }
     let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -64,82 +57,111 @@ struct BenchCommand {
           i == 0 ? cell.padding(to: widths[i]) : cell.leftPadded(to: widths[i])
         }.joined(separator: "  ") + "\n")
     }
-    output.write(memory)
-    return .success
+    let before = Self.residentKilobytes()
+    var namespace = Namespace()
+    var choices = Choices()
+    Prediction.$explains.withValue(false) {
+      for (action, endpoint) in Self.explicitBinds(binds).calls {
+        _ = namespace.perform(action, endpoint: endpoint, choices: &choices)
+      }
+    }
+    let after = Self.residentKilobytes()
+    output.write(
+      "memory: \(namespace.sockets.count) bound sockets take \((after - before) / 1024) MiB in the model; "
+        + "peak resident size of this run \(Self.peakKilobytes() / 1024) MiB\n")
+    output.write(
+      "per operation: model time per measured call (explanations off); ratios of 2.00 mean linear growth\n"
+    )
+    return failed ? .software : .success
   }
 
-  static func time<T>(_ body: () -> T) -> Double {
+  static func nanoseconds(_ seconds: Double) -> String {
+    String(format: "%.0f ns", seconds * 1e9)
+  }
+
+  /// Runs a workload on a fresh model; nil when an outcome check fails.
+  static func measure(_ workload: Workload) -> Double? {
+    var namespace = Namespace()
+    var choices = Choices()
+    var ok = true
     let clock = ContinuousClock()
-    var result: T?
-    let elapsed = clock.measure { result = body() }
-    withExtendedLifetime(result) {}
+    let elapsed = clock.measure {
+      for (index, (action, endpoint)) in workload.calls.enumerated() {
+        let p = namespace.perform(action, endpoint: endpoint, choices: &choices)
+        if !workload.check(p, index) { ok = false }
+      }
+    }
+    withExtendedLifetime(namespace) {}
+    guard ok else { return nil }
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
   }
 
   /// `count` sockets, TCP and UDP alternately, each bound to one of five loopback addresses on
   /// `count / 5` ports: every port ends with the same number of sockets at any size.
-  static func explicitBinds(_ count: Int) -> Namespace {
-    var ns = Namespace()
-    var choices = Choices()
+  static func explicitBinds(_ count: Int) -> Workload {
+    var calls: [(Action, Endpoint?)] = []
+    calls.reserveCapacity(2 * count)
     let ports = max(1, count / 5)
     for i in 0..<count {
       let name = "s\(i)"
-      let kind: SocketKind = i % 2 == 0 ? .udp4 : .tcp4
-      _ = ns.perform(.socket(name: name, kind: kind, options: [], uid: 0), endpoint: nil, choices: &choices)
+      calls.append((.socket(name: name, kind: i % 2 == 0 ? .udp4 : .tcp4, options: [], uid: 0), nil))
       let port = UInt16(1024 + (i % ports) % 64_000)
-      let address = IPv4Address(127, 0, 0, UInt8(1 + (i / ports) % 5))
-      _ = ns.perform(
-        .bind(name: name, endpoint: EndpointSpec(address: .v4(address), port: .number(port))),
-        endpoint: Endpoint(address: .v4(address), port: port), choices: &choices)
+      let address = IPAddress.v4(IPv4Address(127, 0, 0, UInt8(1 + (i / ports) % 5)))
+      let spec = EndpointSpec(address: address, port: .number(port))
+      calls.append((.bind(name: name, endpoint: spec), spec.resolved(port: port)))
     }
-    return ns
+    return Workload(
+      name: "explicit binds, 5 addresses per port", calls: calls, operations: count,
+      check: { p, _ in p.outcomes.single == .ok })
   }
 
   /// TCP `bind(0.0.0.0:0)` until the range is exhausted (the last one fails).
-  static func exhaustRange(ports: Int) -> Namespace {
-    var ns = Namespace()
-    var choices = Choices()
+  static func exhaustRange(ports: Int) -> Workload {
     let low = UInt16(2048)
-    _ = ns.perform(
-      .sysctl(.ipLocalPortRange(low: low, high: low + UInt16(ports - 1))), endpoint: nil,
-      choices: &choices)
+    var calls: [(Action, Endpoint?)] = [
+      (.sysctl(.ipLocalPortRange(low: low, high: low + UInt16(ports - 1))), nil)
+    ]
+    let spec = EndpointSpec(address: .v4(.any), port: .number(0))
     for i in 0...ports {
       let name = "e\(i)"
-      _ = ns.perform(.socket(name: name, kind: .tcp4, options: [], uid: 0), endpoint: nil, choices: &choices)
-      let p = ns.perform(
-        .bind(name: name, endpoint: EndpointSpec(address: .v4(.any), port: .number(0))),
-        endpoint: Endpoint(address: .v4(.any), port: 0), choices: &choices)
-      precondition((p.outcomes.single == .ok) == (i < ports), "exhaustion came early or late")
+      calls.append((.socket(name: name, kind: .tcp4, options: [], uid: 0), nil))
+      calls.append((.bind(name: name, endpoint: spec), spec.resolved(port: 0)))
     }
-    return ns
+    let last = calls.count - 1
+    return Workload(
+      name: "port-0 binds exhausting the range", calls: calls, operations: ports + 1,
+      check: { p, index in
+        index == last ? p.outcomes.single == .failed(.EADDRINUSE) : p.outcomes.single == .ok
+      })
   }
 
   /// `receivers` UDP sockets on one port at distinct loopback addresses; `count` datagrams
   /// from one client, each to a pseudo-random receiver.
-  static func deliveries(_ count: Int, receivers: Int) -> Namespace {
-    var ns = Namespace()
-    var choices = Choices()
+  static func deliveries(_ count: Int, receivers: Int) -> Workload {
     let port: UInt16 = 5000
-    var addresses: [IPv4Address] = []
+    var calls: [(Action, Endpoint?)] = []
+    var addresses: [IPAddress] = []
     for i in 0..<receivers {
-      let address = IPv4Address(127, 1, UInt8(i / 250), UInt8(1 + i % 250))
+      let address = IPAddress.v4(IPv4Address(127, 1, UInt8(i / 250), UInt8(1 + i % 250)))
       addresses.append(address)
-      _ = ns.perform(.socket(name: "r\(i)", kind: .udp4, options: [], uid: 0), endpoint: nil, choices: &choices)
-      _ = ns.perform(
-        .bind(name: "r\(i)", endpoint: EndpointSpec(address: .v4(address), port: .number(port))),
-        endpoint: Endpoint(address: .v4(address), port: port), choices: &choices)
+      let spec = EndpointSpec(address: address, port: .number(port))
+      calls.append((.socket(name: "r\(i)", kind: .udp4, options: [], uid: 0), nil))
+      calls.append((.bind(name: "r\(i)", endpoint: spec), spec.resolved(port: port)))
     }
-    _ = ns.perform(.socket(name: "client", kind: .udp4, options: [], uid: 0), endpoint: nil, choices: &choices)
+    calls.append((.socket(name: "client", kind: .udp4, options: [], uid: 0), nil))
+    let setup = calls.count
     var state: UInt64 = 1
     for _ in 0..<count {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       let target = addresses[Int(state >> 33) % addresses.count]
-      let p = ns.perform(
-        .send(name: "client", endpoint: nil), endpoint: Endpoint(address: .v4(target), port: port),
-        choices: &choices)
-      precondition(p.outcomes.single != .nobody, "a delivery found nobody")
+      let spec = EndpointSpec(address: target, port: .number(port))
+      calls.append((.send(name: "client", endpoint: spec), spec.resolved(port: port)))
     }
-    return ns
+    return Workload(
+      name: "deliveries, \(receivers) sockets on one port", calls: calls, operations: count,
+      check: { p, index in
+        index < setup || (p.outcomes.single.map { $0 != .nobody } ?? false)
+      })
   }
 
   static func residentKilobytes() -> Int { statusField("VmRSS:") }
