@@ -55,8 +55,17 @@ struct LineLayout {
     return source.text(from: start, to: offset).count
   }
 
-  /// The 0-based character column of the arrow, if there is one.
-  var arrowColumn: Int? { arrow.map { width(to: $0) } }
+  /// The 0-based character column of the arrow, if there is one and no tab comes before it
+  /// (a tab's width depends on the editor, so such a column says nothing about alignment).
+  var arrowColumn: Int? {
+    guard let arrow else { return nil }
+    var i = start
+    while i < arrow {
+      if source[i] == 0x09 { return nil }
+      i += 1
+    }
+    return width(to: arrow)
+  }
 
   /// The line with its expectation replaced by `=> outcome` (or removed when `outcome` is
   /// empty). A new arrow goes to `arrowColumn` when that leaves a blank after the statement.

@@ -9,8 +9,7 @@ extension OperandParser {
   ///
   /// `extraNames` are other words allowed in the same place (`uid` on `socket`), offered as
   /// suggestions for an unknown option.
-  func socketOption(_ word: Word, extraNames: [String] = []) throws(ScenarioError) -> SocketOption
-  {
+  func socketOption(_ word: Word, extraNames: [String] = []) throws(ScenarioError) -> SocketOption {
     let equals = word.firstOffset(of: 0x3D)  // '='
     let nameWord = equals.map { word.slice(0, $0) } ?? word
     let valueWord = equals.map { word.dropFirst($0 + 1) }

@@ -24,7 +24,8 @@ extension OperandParser {
         note: Suggestion.note(for: key, in: Sysctl.keys))
     }
     let operands = Self.sysctlOperands(key)
-    let usage = "expected '\(["sysctl", key].joined(separator: " ")) \(operands.joined(separator: " "))'"
+    let usage =
+      "expected '\(["sysctl", key].joined(separator: " ")) \(operands.joined(separator: " "))'"
     guard words.count >= 2 + operands.count else {
       throw line.error("missing \(operands[words.count - 2]): \(usage)", after: words.last!)
     }

@@ -16,7 +16,7 @@ struct ScannedLine {
   init(_ line: SourceLine) throws(ScenarioError) {
     self.line = line
     words.reserveCapacity(8)
-    let source = line.source
+    let source = line.source.bytes
     var i = line.start
     var wordStart = -1
     while i < line.end {

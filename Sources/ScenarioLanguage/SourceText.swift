@@ -112,6 +112,7 @@ struct SourceText {
     let count = bytes.count
     if start == 0, count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
     var number = firstNumber
+    let bytes = self.bytes
     while start < count {
       var end = start
       while end < count, bytes[end] != 0x0A { end += 1 }

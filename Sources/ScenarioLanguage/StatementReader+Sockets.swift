@@ -32,7 +32,8 @@ extension StatementReader {
       throw line.error("\(name.quoted) cannot name a socket: it is an errno name", at: word)
     }
     if let record = symbols.sockets[name] {
-      throw line.error("socket \(name.quoted) is already defined on line \(record.definedOn)", at: word)
+      throw line.error(
+        "socket \(name.quoted) is already defined on line \(record.definedOn)", at: word)
     }
     return name
   }

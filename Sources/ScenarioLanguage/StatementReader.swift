@@ -13,93 +13,111 @@ struct StatementReader {
   /// The statement of one non-blank line.
   mutating func statement(_ scanned: ScannedLine) throws(ScenarioError) -> Statement {
     let line = scanned.line
-    let words = scanned.words
-    guard let keyword = words.first else {
-      throw line.error("missing statement before '=>'", at: scanned.arrow!)
-    }
-    let command = keyword.text
-    guard let syntax = StatementSyntax.named(command) else {
-      throw line.error(
-        "unknown statement \(command.quoted)", at: keyword,
-        note: Suggestion.note(for: command, in: StatementSyntax.keywords))
-    }
-    if command != "sysctl" { try syntax.check(words, in: line) }
-    let operands = OperandParser(line: line)
-    var newSocket: String?
-    var closedSocket: String?
-    let action: Action
-    switch command {
-    case "interface":
-      var addresses: [InterfaceAddress] = []
-      for word in words.dropFirst(2) { addresses.append(try operands.interfaceAddress(word)) }
-      action = .interface(name: try operands.interfaceName(words[1]), addresses: addresses)
-    case "sysctl":
-      action = .sysctl(try operands.sysctl(words))
-    case "host":
-      let name = try operands.hostName(words[1])
-      symbols.hosts.insert(name)
-      action = .host(name)
-    case "link":
-      action = try link(words, in: line)
-    case "socket":
-      let name = try newSocketName(words[1], in: line)
-      let kind = try socketKind(words[2], in: line)
-      var options: [SocketOption] = []
-      var uid: (value: UInt32, word: Word)?
-      for word in words.dropFirst(3) {
-        if let value = try self.uid(word, in: line) {
-          if let first = uid {
-            throw line.error(
-              "'uid' is given twice", at: word,
-              note: "the first is \(first.word.text.quoted)")
-          }
-          uid = (value, word)
-        } else {
-          options.append(try operands.socketOption(word, extraNames: ["uid"]))
-        }
-      }
-      newSocket = name
-      action = .socket(name: name, kind: kind, options: options, uid: uid?.value ?? 0)
-    case "setsockopt":
-      let name = try openSocket(words[1], in: line)
-      if try uid(words[2], in: line) != nil {
-        throw line.error(
-          "'uid' is not a socket option: it is only allowed on 'socket'",
-          from: words[2].start, to: words[2].start + 3)
-      }
-      action = .setsockopt(name: name, option: try operands.socketOption(words[2]))
-    case "bind":
-      action = .bind(name: try openSocket(words[1], in: line), endpoint: try endpoint(words[2], in: line))
-    case "connect":
-      action = .connect(name: try openSocket(words[1], in: line), endpoint: try endpoint(words[2], in: line))
-    case "listen":
-      action = .listen(name: try openSocket(words[1], in: line))
-    case "disconnect":
-      action = .disconnect(name: try openSocket(words[1], in: line))
-    case "accept":
-      let listener = try openSocket(words[1], in: line)
-      let name = try newSocketName(words[2], in: line)
-      newSocket = name
-      action = .accept(listener: listener, name: name)
-    case "send":
-      let name = try openSocket(words[1], in: line)
-      action = .send(name: name, endpoint: words.count > 2 ? try endpoint(words[2], in: line) : nil)
-    case "join":
-      action = try join(words, in: line)
-    default:
-      let name = try openSocket(words[1], in: line)
-      closedSocket = name
-      action = .close(name: name)
-    }
+    guard let keyword = scanned.words.first else { throw Self.missingStatement(scanned) }
+    let action = try self.action(scanned.words, in: line)
     var expectation: OutcomeSet?
     if let arrow = scanned.arrow {
       expectation = try outcome(scanned.outcome, after: arrow, in: line)
     }
-    if let newSocket { symbols.sockets[newSocket] = .init(definedOn: line.number) }
-    if let closedSocket { symbols.sockets[closedSocket]?.closedOn = line.number }
+    switch action {
+    case .socket(let name, _, _, _), .accept(_, let name):
+      symbols.sockets[name] = SymbolTable.SocketRecord(definedOn: line.number)
+    case .close(let name):
+      symbols.sockets[name]?.closedOn = line.number
+    default:
+      break
+    }
+    let location = SourceLocation(line: line.number, column: line.column(of: keyword.start))
     return Statement(
-      action: action, location: SourceLocation(line: line.number, column: line.column(of: keyword.start)),
-      expectation: expectation, text: scanned.statementText)
+      action: action, location: location, expectation: expectation, text: scanned.statementText)
+  }
+
+  private static func missingStatement(_ scanned: ScannedLine) -> ScenarioError {
+    scanned.line.error("missing statement before '=>'", at: scanned.arrow!)
+  }
+
+  private static func unknownStatement(_ keyword: Word, in line: SourceLine) -> ScenarioError {
+    line.error(
+      "unknown statement \(keyword.text.quoted)", at: keyword,
+      note: Suggestion.note(for: keyword.text, in: StatementSyntax.keywords))
+  }
+
+  /// The action of a statement's words, checked against the lines before.
+  private mutating func action(_ words: [Word], in line: SourceLine) throws(ScenarioError) -> Action
+  {
+    let command = words[0].text
+    guard let syntax = StatementSyntax.named(command) else {
+      throw Self.unknownStatement(words[0], in: line)
+    }
+    if command != "sysctl" { try syntax.check(words, in: line) }
+    switch command {
+    case "bind":
+      return .bind(
+        name: try openSocket(words[1], in: line), endpoint: try endpoint(words[2], in: line))
+    case "connect":
+      return .connect(
+        name: try openSocket(words[1], in: line), endpoint: try endpoint(words[2], in: line))
+    case "send":
+      let name = try openSocket(words[1], in: line)
+      return .send(name: name, endpoint: words.count > 2 ? try endpoint(words[2], in: line) : nil)
+    case "listen": return .listen(name: try openSocket(words[1], in: line))
+    case "disconnect": return .disconnect(name: try openSocket(words[1], in: line))
+    case "close": return .close(name: try openSocket(words[1], in: line))
+    case "accept":
+      let listener = try openSocket(words[1], in: line)
+      return .accept(listener: listener, name: try newSocketName(words[2], in: line))
+    case "socket": return try socket(words, in: line)
+    case "setsockopt": return try setsockopt(words, in: line)
+    case "join": return try join(words, in: line)
+    case "interface": return try interface(words, in: line)
+    case "sysctl": return .sysctl(try OperandParser(line: line).sysctl(words))
+    case "host":
+      let name = try OperandParser(line: line).hostName(words[1])
+      symbols.hosts.insert(name)
+      return .host(name)
+    default: return try link(words, in: line)
+    }
+  }
+
+  /// `interface NAME CIDR...`.
+  private func interface(_ words: [Word], in line: SourceLine) throws(ScenarioError) -> Action {
+    let operands = OperandParser(line: line)
+    let name = try operands.interfaceName(words[1])
+    var addresses: [InterfaceAddress] = []
+    for word in words.dropFirst(2) { addresses.append(try operands.interfaceAddress(word)) }
+    return .interface(name: name, addresses: addresses)
+  }
+
+  /// `socket NAME KIND [OPTION...]`, where `uid=N` may stand among the options once.
+  private func socket(_ words: [Word], in line: SourceLine) throws(ScenarioError) -> Action {
+    let operands = OperandParser(line: line)
+    let name = try newSocketName(words[1], in: line)
+    let kind = try socketKind(words[2], in: line)
+    var options: [SocketOption] = []
+    var uid: (value: UInt32, word: Word)?
+    for word in words.dropFirst(3) {
+      if let value = try self.uid(word, in: line) {
+        if let first = uid {
+          throw line.error(
+            "'uid' is given twice", at: word, note: "the first is \(first.word.text.quoted)")
+        }
+        uid = (value, word)
+      } else {
+        options.append(try operands.socketOption(word, extraNames: ["uid"]))
+      }
+    }
+    return .socket(name: name, kind: kind, options: options, uid: uid?.value ?? 0)
+  }
+
+  /// `setsockopt NAME OPTION`.
+  private func setsockopt(_ words: [Word], in line: SourceLine) throws(ScenarioError) -> Action {
+    let name = try openSocket(words[1], in: line)
+    if try uid(words[2], in: line) != nil {
+      throw line.error(
+        "'uid' is not a socket option: it is only allowed on 'socket'",
+        from: words[2].start, to: words[2].start + 3)
+    }
+    return .setsockopt(name: name, option: try OperandParser(line: line).socketOption(words[2]))
   }
 
   /// Checks what only the whole file can tell: that every host a `link` names is declared.
@@ -184,7 +202,8 @@ struct StatementReader {
       }
       if let first = ends.first {
         guard first.host != host else {
-          throw line.error("a link must join two different hosts, not \(host.quoted) twice", at: word)
+          throw line.error(
+            "a link must join two different hosts, not \(host.quoted) twice", at: word)
         }
       }
       ends.append(end)

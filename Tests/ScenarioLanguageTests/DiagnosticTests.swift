@@ -146,7 +146,8 @@ struct DiagnosticTests {
     Case(
       name: "missing sysctl value", source: "sysctl net.ipv4.ip_local_port_range 1",
       report: """
-        test.scenario:1:38: error: missing HIGH: expected 'sysctl net.ipv4.ip_local_port_range LOW HIGH'
+        test.scenario:1:38: error: missing HIGH: \
+        expected 'sysctl net.ipv4.ip_local_port_range LOW HIGH'
         sysctl net.ipv4.ip_local_port_range 1
                                              ^
         """),
@@ -183,7 +184,8 @@ struct DiagnosticTests {
                             ^~~
         """),
     Case(
-      name: "mixing plus and bar", source: "socket a udp4\nsocket b udp4\nsend a 1.2.3.4:5 => a+b|a",
+      name: "mixing plus and bar",
+      source: "socket a udp4\nsocket b udp4\nsend a 1.2.3.4:5 => a+b|a",
       report: """
         test.scenario:3:24: error: cannot mix '+' and '|' in one outcome
         send a 1.2.3.4:5 => a+b|a
@@ -297,7 +299,8 @@ struct DiagnosticTests {
              ^
         """),
     Case(
-      name: "socket held port before definition", source: "socket a udp4\nbind a 1.2.3.4:@b\nsocket b udp4",
+      name: "socket held port before definition",
+      source: "socket a udp4\nbind a 1.2.3.4:@b\nsocket b udp4",
       report: """
         test.scenario:2:17: error: socket 'b' is used before its definition on line 3
         bind a 1.2.3.4:@b
@@ -311,7 +314,8 @@ struct DiagnosticTests {
              ^
         """),
     Case(
-      name: "receiver after close", source: "socket a udp4\nsocket b udp4\nclose b\nsend a 1.2.3.4:5 => b",
+      name: "receiver after close",
+      source: "socket a udp4\nsocket b udp4\nclose b\nsend a 1.2.3.4:5 => b",
       report: """
         test.scenario:4:21: error: socket 'b' was closed on line 3
         send a 1.2.3.4:5 => b
@@ -373,7 +377,8 @@ struct DiagnosticTests {
     Case(
       name: "CIDR without prefix", source: "interface eth0 192.0.2.1",
       report: """
-        test.scenario:1:16: error: '192.0.2.1' is not an address with a prefix length, like '192.0.2.1/24'
+        test.scenario:1:16: error: '192.0.2.1' is not an address with a prefix length, \
+        like '192.0.2.1/24'
         interface eth0 192.0.2.1
                        ^~~~~~~~~
         """),
@@ -406,14 +411,16 @@ struct DiagnosticTests {
                     ^~~~~~
         """),
     Case(
-      name: "interface linked twice", source: "host a\nhost b\nhost c\nlink a.eth0 b.eth0\nlink c.eth0 a.eth0",
+      name: "interface linked twice",
+      source: "host a\nhost b\nhost c\nlink a.eth0 b.eth0\nlink c.eth0 a.eth0",
       report: """
         test.scenario:5:13: error: interface 'a.eth0' is already linked on line 4
         link c.eth0 a.eth0
                     ^~~~~~
         """),
     Case(
-      name: "link to an undeclared host", source: "host alpha\nhost beta\nlink alpha.eth0 betta.eth0",
+      name: "link to an undeclared host",
+      source: "host alpha\nhost beta\nlink alpha.eth0 betta.eth0",
       report: """
         test.scenario:3:17: error: unknown host 'betta'
         link alpha.eth0 betta.eth0
@@ -461,7 +468,8 @@ struct DiagnosticTests {
         """),
   ]
 
-  @Test(arguments: statements + options + sysctls + outcomes + endpoints + names + environment + layout)
+  @Test(
+    arguments: statements + options + sysctls + outcomes + endpoints + names + environment + layout)
   func `wrong files are reported like a compiler`(_ c: Case) {
     #expect(rendered(c.source) == c.report)
   }
@@ -476,16 +484,18 @@ struct DiagnosticTests {
   }
 
   @Test func `invalid UTF-8 is located at the offending byte`() throws {
-    let bytes = Array("socket a udp4\nbind a 1.2.3.4:5 # caf".utf8) + [0xC3, 0x28] + Array(" x".utf8)
+    let bytes =
+      Array("socket a udp4\nbind a 1.2.3.4:5 # caf".utf8) + [0xC3, 0x28] + Array(" x".utf8)
     let error = #expect(throws: ScenarioError.self) { try ScenarioParser.parse(bytes: bytes) }
     #expect(error?.message == "file is not UTF-8 text")
     #expect(error?.location == SourceLocation(line: 2, column: 23))
   }
 
-  @Test(arguments: [
-    [0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
-    [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80],
-  ] as [[UInt8]])
+  @Test(
+    arguments: [
+      [0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+      [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80],
+    ] as [[UInt8]])
   func `every kind of invalid UTF-8 is refused`(sequence: [UInt8]) {
     let bytes = Array("# é\n".utf8) + sequence
     let error = #expect(throws: ScenarioError.self) { try ScenarioParser.parse(bytes: bytes) }

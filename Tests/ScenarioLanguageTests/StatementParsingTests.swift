@@ -38,9 +38,13 @@ struct StatementParsingTests {
           InterfaceAddress(address: address("::"), prefixLength: 128),
           InterfaceAddress(address: address("fe80::1"), prefixLength: 128),
         ])),
-    Case("interface abcdefghijklmno 10.0.0.1/32", .interface(name: "abcdefghijklmno", addresses: [
-      InterfaceAddress(address: address("10.0.0.1"), prefixLength: 32)
-    ])),
+    Case(
+      "interface abcdefghijklmno 10.0.0.1/32",
+      .interface(
+        name: "abcdefghijklmno",
+        addresses: [
+          InterfaceAddress(address: address("10.0.0.1"), prefixLength: 32)
+        ])),
     Case(
       "sysctl net.ipv4.ip_local_port_range 40000 40100",
       .sysctl(.ipLocalPortRange(low: 40000, high: 40100))),
@@ -94,7 +98,9 @@ struct StatementParsingTests {
       "socket s tcp4 SO_LINGER=0 SO_LINGER=30 SO_BINDTODEVICE=eth0 SO_BINDTODEVICE=",
       .socket(
         name: "s", kind: .tcp4,
-        options: [.linger(seconds: 0), .linger(seconds: 30), .bindToDevice("eth0"), .bindToDevice("")],
+        options: [
+          .linger(seconds: 0), .linger(seconds: 30), .bindToDevice("eth0"), .bindToDevice(""),
+        ],
         uid: 0)),
     Case(
       "socket s udp6 IP_MULTICAST_IF=192.0.2.1 IPV6_MULTICAST_IF=eth1",
@@ -164,7 +170,8 @@ struct StatementParsingTests {
 
   @Test func `comments, blank lines and an empty file hold no statements`() throws {
     #expect(try ScenarioParser.parse("").statements.isEmpty)
-    #expect(try ScenarioParser.parse("\n\n   \t\n# only a comment\n  # another\n").statements.isEmpty)
+    #expect(
+      try ScenarioParser.parse("\n\n   \t\n# only a comment\n  # another\n").statements.isEmpty)
     #expect(try ScenarioParser.parse(bytes: []).statements.isEmpty)
   }
 
@@ -203,9 +210,10 @@ struct StatementParsingTests {
       send y 10.0.0.2:9 => nobody
       """
     let scenario = try ScenarioParser.parse(source)
-    #expect(scenario.statements.map(\.action.keyword) == [
-      "link", "host", "interface", "socket", "host", "interface", "host", "socket", "send",
-    ])
+    #expect(
+      scenario.statements.map(\.action.keyword) == [
+        "link", "host", "interface", "socket", "host", "interface", "host", "socket", "send",
+      ])
   }
 
   @Test func `options on socket may repeat and uid may come anywhere`() throws {
