@@ -1,0 +1,50 @@
+import BindSimCLI
+import Foundation
+
+/// Runs the command line in-process and captures what it prints.
+struct CLIResult {
+  var status: ExitStatus
+  var output: String
+  var errors: String
+}
+
+enum CLI {
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], terminal: Bool = false
+  ) -> CLIResult {
+    var output = TextBuffer()
+    var errors = TextBuffer()
+    var env = environment
+    if env["BINDSIM_EXECUTABLE"] == nil, let binary = builtBinary {
+      env["BINDSIM_EXECUTABLE"] = binary
+    }
+    let status = BindSim.run(
+      arguments, output: &output, errors: &errors, environment: env, outputIsTerminal: terminal)
+    return CLIResult(status: status, output: output.text, errors: errors.text)
+  }
+
+  /// The `bindsim` executable next to the test bundle (`swift test` builds it too).
+  static let builtBinary: String? = {
+    let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [
+      bundleDirectory.appendingPathComponent("bindsim").path,
+      URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/bindsim").path,
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }()
+
+  /// A fresh temporary folder holding the given files.
+  static func folder(_ files: [String: String]) throws -> String {
+    let base = FileManager.default.temporaryDirectory
+      .appendingPathComponent("bindsim-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+    for (name, text) in files {
+      let url = base.appendingPathComponent(name)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return base.path
+  }
+}
