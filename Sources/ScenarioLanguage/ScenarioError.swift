@@ -55,18 +55,16 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
   /// The text of 1-based line `number`, without its line break (or nil past the end).
   static func line(_ number: Int, of source: String) -> Substring? {
     guard number >= 1 else { return nil }
-    var utf8 = source.utf8[...]
-    if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8 = utf8.dropFirst(3) }
-    var current = 1
-    while current < number {
-      guard let newline = utf8.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-      utf8 = utf8[utf8.index(after: newline)...]
-      current += 1
+    var source = source
+    return source.withUTF8 { buffer -> Substring? in
+      var found: Substring?
+      SourceText(buffer).forEachLine { line in
+        guard line.number == number else { return true }
+        found = Substring(line.source.text(from: line.start, to: line.end))
+        return false
+      }
+      return found
     }
-    let end = utf8.firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
-    var text = Substring(utf8[..<end])
-    if text.utf8.last == UInt8(ascii: "\r") { text = Substring(text.utf8.dropLast()) }
-    return text
   }
 
   /// The printed source line and the caret line under it.

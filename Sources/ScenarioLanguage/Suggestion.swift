@@ -4,22 +4,27 @@ enum Suggestion {
   static let maximumDistance = 2
 
   /// The candidate that matches `word` ignoring case, or else the nearest one by edit
-  /// distance (at most 2, and less than the word's length); nil when nothing is close.
+  /// distance (at most 2, and less than the word's length); nil when nothing is close. Ties
+  /// go to the alphabetically first candidate, so the order of `candidates` does not matter.
   static func nearest(to word: String, in candidates: some Sequence<String>) -> String? {
     let characters = Array(word.unicodeScalars)
     guard !characters.isEmpty, characters.count <= 64 else { return nil }
+    let length = word.utf8.count
     let lowered = word.lowercased()
     var best: (distance: Int, candidate: String)?
     for candidate in candidates where candidate != word {
-      if candidate.lowercased() == lowered { return candidate }
-      let other = Array(candidate.unicodeScalars)
-      guard abs(other.count - characters.count) <= maximumDistance else { continue }
-      let distance = editDistance(characters, other)
-      if distance <= maximumDistance, distance < characters.count,
-        distance < (best?.distance ?? .max)
+      // Cheap length check first: a file may define a great many sockets.
+      guard abs(candidate.utf8.count - length) <= maximumDistance else { continue }
+      let distance =
+        candidate.lowercased() == lowered
+        ? 0 : editDistance(characters, Array(candidate.unicodeScalars))
+      guard distance <= maximumDistance, distance < characters.count else { continue }
+      if let current = best,
+        (current.distance, current.candidate) <= (distance, candidate)
       {
-        best = (distance, candidate)
+        continue
       }
+      best = (distance, candidate)
     }
     return best?.candidate
   }

@@ -20,8 +20,8 @@ struct SymbolTable {
   /// The host every file has when it has no `host` line.
   static let implicitHost = "local"
 
-  /// The sockets that may be used now, for suggestions.
+  /// The sockets that may be used now, for suggestions (in no particular order).
   var openSockets: [String] {
-    sockets.filter { $0.value.closedOn == nil }.keys.sorted()
+    sockets.compactMap { $0.value.closedOn == nil ? $0.key : nil }
   }
 }
