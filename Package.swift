@@ -20,7 +20,8 @@ let package = Package(
     // The only module that talks to the kernel through Glibc.
     .target(name: "KernelReplay", dependencies: ["BindModel"], swiftSettings: strict),
     // Subcommands, option parsing, rendering and exit codes (a library, so tests call it).
-    .target(name: "BindSimCLI", dependencies: ["BindModel", "ScenarioLanguage", "KernelReplay"],
+    .target(
+      name: "BindSimCLI", dependencies: ["BindModel", "ScenarioLanguage", "KernelReplay"],
       swiftSettings: strict),
     .executableTarget(name: "bindsim", dependencies: ["BindSimCLI"], swiftSettings: strict),
     .testTarget(name: "BindModelTests", dependencies: ["BindModel"], swiftSettings: strict),

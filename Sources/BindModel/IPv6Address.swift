@@ -78,7 +78,9 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
   /// `fe80::/10`.
   public var isLinkLocal: Bool { high >> 54 == 0x3FA }
   /// Link-local or interface-local multicast (`ff02::/16`, `ff01::/16` scopes): needs a scope id.
-  public var isScopedMulticast: Bool { isMulticast && (high >> 48 & 0xF == 2 || high >> 48 & 0xF == 1) }
+  public var isScopedMulticast: Bool {
+    isMulticast && (high >> 48 & 0xF == 2 || high >> 48 & 0xF == 1)
+  }
   /// Whether binding this address needs a scope (`__ipv6_addr_needs_scope_id`).
   public var needsScope: Bool { isLinkLocal || isScopedMulticast }
 

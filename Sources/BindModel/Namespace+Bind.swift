@@ -24,7 +24,8 @@ extension Namespace {
       }
       if a.isMulticast && s.transport == .tcp {
         return .failure(
-          .EINVAL, rule: .bindMulticastTCP, "a TCP socket cannot bind the IPv6 multicast address \(a)")
+          .EINVAL, rule: .bindMulticastTCP,
+          "a TCP socket cannot bind the IPv6 multicast address \(a)")
       }
       if let refusal = privilegedPort(port, for: s) { return refusal }
       if let refusal = alreadyBound(s) { return refusal }
@@ -177,7 +178,9 @@ extension Namespace {
     }
     return PortResult(
       outcome: .ok, port: port, rule: .bindNoOverlap,
-      explanation: "\(bindingName(n, port: port)) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)")
+      explanation:
+        "\(bindingName(n, port: port)) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)"
+    )
   }
 
   /// `inet_addr_valid_or_nonlocal`: EADDRNOTAVAIL unless the address is local, the wildcard,

@@ -96,7 +96,8 @@ extension Namespace {
   }
 
   /// A phrase relating the two bindings: "0.0.0.0:1060 covers 127.0.0.1:1060".
-  func overlapPhrase(_ n: ModelSocket, address: IPAddress?, _ e: ModelSocket, port: UInt16) -> String
+  func overlapPhrase(_ n: ModelSocket, address: IPAddress?, _ e: ModelSocket, port: UInt16)
+    -> String
   {
     var probe = n
     probe.localAddress = address

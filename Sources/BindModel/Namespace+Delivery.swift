@@ -53,8 +53,9 @@ extension Namespace {
       guard let view else { return false }
       return exact ? view == packet.ipv4Destination : view.isAny
     }
-    guard s.family == .inet6, case .v6(let a) = s.boundAddress, case .v6(let d) =
-      packet.destination.address
+    guard s.family == .inet6, case .v6(let a) = s.boundAddress,
+      case .v6(let d) =
+        packet.destination.address
     else { return false }
     if a.v4Mapped != nil { return false }
     return exact ? a == d : a.isAny

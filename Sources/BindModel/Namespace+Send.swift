@@ -7,10 +7,12 @@ extension Namespace {
       return .failure(
         .EAFNOSUPPORT, rule: rule,
         "'\(s.name)' is an AF_INET socket and \(destination) is an IPv6 endpoint")
-    case (.inet6, .v4), (.inet6, .v6(_)) where destination.address.ipv4View != nil:
+    case (.inet6, .v4),
+      (.inet6, .v6(_)) where destination.address.ipv4View != nil:
       if s.v6Only {
         return .failure(
-          rule == .connectFamily && destination.address.family == .inet ? .EAFNOSUPPORT : .ENETUNREACH,
+          rule == .connectFamily && destination.address.family == .inet
+            ? .EAFNOSUPPORT : .ENETUNREACH,
           rule: rule,
           "'\(s.name)' is IPV6_V6ONLY, so it cannot reach the IPv4 destination \(destination)")
       }

@@ -116,7 +116,8 @@ public enum Runner {
             + (report.predicted.portChoice.map { " (the model predicted \($0))" } ?? "")
         }
       }
-      report.verdict = agree ? (report.expected == nil && !action.isCall ? .unjudged : .pass) : .fail
+      report.verdict =
+        agree ? (report.expected == nil && !action.isCall ? .unjudged : .pass) : .fail
       return
     }
     guard let expected = report.expected else {

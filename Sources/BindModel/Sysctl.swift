@@ -38,8 +38,10 @@ public enum Sysctl: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .ipLocalPortRange(let low, let high): "\(low)\t\(high)"
     case .ipLocalReservedPorts(let ranges):
-      ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-        .joined(separator: ",")
+      ranges.map {
+        $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)"
+      }
+      .joined(separator: ",")
     case .ipUnprivilegedPortStart(let n): "\(n)"
     case .ipv4NonlocalBind(let on), .ipv6NonlocalBind(let on), .bindv6only(let on),
       .ipAutobindReuse(let on):

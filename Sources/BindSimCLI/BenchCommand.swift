@@ -104,7 +104,8 @@ struct BenchCommand {
     let ports = max(1, count / 5)
     for i in 0..<count {
       let name = "s\(i)"
-      calls.append((.socket(name: name, kind: i % 2 == 0 ? .udp4 : .tcp4, options: [], uid: 0), nil))
+      calls.append(
+        (.socket(name: name, kind: i % 2 == 0 ? .udp4 : .tcp4, options: [], uid: 0), nil))
       let port = UInt16(1024 + (i % ports) % 64_000)
       let address = IPAddress.v4(IPv4Address(127, 0, 0, UInt8(1 + (i / ports) % 5)))
       let spec = EndpointSpec(address: address, port: .number(port))

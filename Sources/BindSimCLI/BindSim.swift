@@ -38,7 +38,8 @@ public enum BindSim {
     case .run(let options):
       return RunCommand(options: options, style: style).execute(output: &output, errors: &errors)
     case .check(let options):
-      return CheckCommand(options: options, style: style).execute(output: &output, errors: &errors)
+      return CheckCommand(options: options, style: style, environment: environment)
+        .execute(output: &output, errors: &errors)
     case .verify(let options):
       return VerifyCommand(options: options, style: style, environment: environment)
         .execute(output: &output, errors: &errors)

@@ -5,7 +5,9 @@ import BindModel
 enum BindingTableRenderer {
   static func render(_ namespace: Namespace) -> String {
     let sockets = namespace.hashedSockets().sorted {
-      ($0.transport == .tcp ? 0 : 1, $0.localPort, $0.id) < ($1.transport == .tcp ? 0 : 1, $1.localPort, $1.id)
+      ($0.transport == .tcp ? 0 : 1, $0.localPort, $0.id) < (
+        $1.transport == .tcp ? 0 : 1, $1.localPort, $1.id
+      )
     }
     var rows = [["Netid", "State", "Local Address:Port", "Peer Address:Port", "Socket"]]
     for s in sockets {

@@ -4,45 +4,41 @@ import BindModel
 struct CheckCommand {
   var options: Invocation.CheckOptions
   var style: Style
+  var environment: [String: String]
 
   func execute(output: inout some TextOutputStream, errors: inout some TextOutputStream)
     -> ExitStatus
   {
+    if let refusal = ExpectationUpdate.refusal(
+      update: options.update, force: options.force, environment: environment)
+    {
+      errors.write(refusal)
+      return .usage
+    }
+    var files: [FileReport] = []
     var status = ExitStatus.success
-    var passed = 0
-    var failed = 0
     for path in ScenarioFile.expand(options.paths) {
+      var report = FileReport(path: path)
       switch ScenarioFile.load(path) {
       case .failure(let error):
-        errors.write(error.message + "\n")
-        status = .worst(status, error.status)
+        report.problem = FileReport.problem(error)
       case .success(let file):
-        let steps: [StepReport]
         do {
-          steps = try Runner.run(file.scenario).steps
-        } catch {
-          errors.write(file.rendered(error) + "\n")
-          status = .worst(status, .dataError)
-          continue
-        }
-        for step in steps where step.expected != nil {
-          if step.verdict == .pass {
-            passed += 1
-            continue
+          report.steps = try Runner.run(file.scenario).steps
+          if options.update {
+            status = .worst(
+              status,
+              ExpectationUpdate.write(
+                file, steps: report.steps, outcome: { $0.predicted.outcomes }, errors: &errors))
           }
-          failed += 1
-          output.write(
-            "\(path):\(step.line): "
-              + style.red(
-                "expected \(step.expected!), model predicts \(step.predicted.outcomes)") + "\n")
-          output.write(
-            "    \(step.text)\n    \(style.dim("[\(step.predicted.rule)]")) \(step.predicted.explanation)\n"
-          )
+        } catch {
+          report.problem = FileReport.problem(error, in: file)
         }
       }
+      files.append(report)
     }
-    output.write("\(passed) passed, \(failed) failed\n")
-    if failed > 0 { status = .worst(status, .failure) }
-    return status
+    let report = RunReport(command: "check", files: files)
+    options.format.render(report, style: style, output: &output, errors: &errors)
+    return .worst(status, report.status)
   }
 }

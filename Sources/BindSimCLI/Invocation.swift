@@ -105,7 +105,8 @@ enum Invocation: Equatable, Sendable {
         case .option("--timeout"):
           options.timeout = try parser.number()
           guard options.timeout > 0 && options.timeout <= 3600 else {
-            throw UsageError(message: "--timeout must be between 0 and 3600 seconds", command: first)
+            throw UsageError(
+              message: "--timeout must be between 0 and 3600 seconds", command: first)
           }
         case .option("--jobs"):
           options.jobs = Int(try parser.integer(UInt16.self))

@@ -66,11 +66,13 @@ struct ScenarioFile: Sendable {
     do {
       let scenario = try ScenarioParser.parse(bytes: bytes)
       return .success(
-        ScenarioFile(path: path, source: String(decoding: bytes, as: UTF8.self), scenario: scenario))
+        ScenarioFile(path: path, source: String(decoding: bytes, as: UTF8.self), scenario: scenario)
+      )
     } catch {
       let source = String(decoding: bytes, as: UTF8.self)
       return .failure(
-        .invalid(path: path, rendered: error.rendered(fileName: path, source: source), error: error))
+        .invalid(path: path, rendered: error.rendered(fileName: path, source: source), error: error)
+      )
     }
   }
 

@@ -24,23 +24,21 @@ struct VerifyCommand {
   func execute(output: inout some TextOutputStream, errors: inout some TextOutputStream)
     -> ExitStatus
   {
-    if options.update && environment["CI"] != nil && !options.force {
-      errors.write(
-        "error: --update rewrites scenario files and is refused when CI is set; add --force to insist\n"
-      )
+    if let refusal = ExpectationUpdate.refusal(
+      update: options.update, force: options.force, environment: environment)
+    {
+      errors.write(refusal)
       return .usage
     }
     let paths = ScenarioFile.expand(options.paths)
-    let outcomes = replayAll(paths)
+    var files: [FileReport] = []
     var status = ExitStatus.success
-    var passed = 0
-    var failed = 0
-    var release = ""
-    for (path, outcome) in zip(paths, outcomes) {
+    var release: String?
+    for (path, outcome) in zip(paths, replayAll(paths)) {
+      var report = FileReport(path: path)
       switch outcome {
       case .failedToLoad(let error):
-        errors.write(error.message + "\n")
-        status = .worst(status, error.status)
+        report.problem = FileReport.problem(error)
       case .noNamespace(let why):
         errors.write("error: \(why)\n")
         errors.write(
@@ -48,84 +46,30 @@ struct VerifyCommand {
         )
         return .noNamespace
       case .timedOut:
-        failed += 1
-        output.write(
-          "\(path): " + style.red("timed out after \(options.timeout) s; the replay was killed")
-            + "\n")
+        report.problem = .timedOut(seconds: options.timeout)
       case .crashed(let why):
-        failed += 1
-        output.write("\(path): " + style.red("the replay failed: \(why)") + "\n")
-        status = .worst(status, .software)
+        report.problem = .crashed(why)
       case .replayed(let result):
         release = result.release
-        if let runError = result.runError, case .success(let file) = ScenarioFile.load(path) {
-          errors.write(file.rendered(runError.error) + "\n")
-          status = .worst(status, .dataError)
-        }
-        for step in result.steps where step.verdict != .unjudged {
-          if step.verdict == .pass {
-            passed += 1
-            continue
+        report.steps = result.steps
+        if case .success(let file) = ScenarioFile.load(path) {
+          if let runError = result.runError {
+            report.problem = FileReport.problem(runError.error, in: file)
           }
-          failed += 1
-          output.write("\(path):\(step.line): " + style.red(disagreement(step)) + "\n")
-          output.write(
-            "    \(step.text)\n    \(style.dim("[\(step.predicted.rule)]")) \(step.predicted.explanation)\n"
-          )
-        }
-        if options.update, case .success(let file) = ScenarioFile.load(path) {
-          status = .worst(status, update(file, with: result.steps, errors: &errors))
+          if options.update {
+            status = .worst(
+              status,
+              ExpectationUpdate.write(
+                file, steps: result.steps, outcome: { $0.kernel.map { OutcomeSet($0.outcome) } },
+                errors: &errors))
+          }
         }
       }
+      files.append(report)
     }
-    output.write("\(passed) passed, \(failed) failed\n")
-    if !release.isEmpty { output.write("kernel \(release)\n") }
-    if failed > 0 { status = .worst(status, .failure) }
-    return status
-  }
-
-  /// `kernel X, model Y, expected Z`, plus a port choice outside the predicted set.
-  func disagreement(_ step: StepReport) -> String {
-    let kernel = step.kernel.map { $0.outcome.description } ?? "?"
-    var text = "kernel \(kernel), model \(step.predicted.outcomes)"
-    text += ", expected \(step.expected.map(\.description) ?? "nothing")"
-    if let port = step.portDisagreement { text += "; \(port)" }
-    return text
-  }
-
-  /// Writes the kernel's outcomes into the file's expectations, keeping comments and layout;
-  /// an expectation that already allows what the kernel did is left as it is.
-  func update(
-    _ file: ScenarioFile, with steps: [StepReport], errors: inout some TextOutputStream
-  ) -> ExitStatus {
-    var expectations: [Int: OutcomeSet] = [:]
-    for (step, statement) in zip(steps, file.scenario.statements) where step.isCall {
-      guard let kernel = step.kernel?.outcome else { continue }
-      if let expected = step.expected {
-        if expected.contains(kernel) { continue }
-      } else if kernel == .ok && !Self.teaches(statement.action) {
-        // A bare `socket`, `setsockopt` or `close` that succeeded stays bare.
-        continue
-      }
-      expectations[step.line] = OutcomeSet(kernel)
-    }
-    guard !expectations.isEmpty else { return .success }
-    let rewritten = ExpectationRewriter.rewrite(source: file.source, expectations: expectations)
-    do {
-      try rewritten.write(toFile: file.path, atomically: true, encoding: .utf8)
-    } catch {
-      errors.write("error: cannot write '\(file.path)': \(error.localizedDescription)\n")
-      return .cannotCreate
-    }
-    return .success
-  }
-
-  /// Whether a call is worth an expectation even when it succeeds.
-  static func teaches(_ action: Action) -> Bool {
-    switch action {
-    case .bind, .listen, .connect, .disconnect, .accept, .send, .join: true
-    default: false
-    }
+    let report = RunReport(command: "verify", files: files, kernelRelease: release)
+    options.format.render(report, style: style, output: &output, errors: &errors)
+    return .worst(status, report.status)
   }
 
   /// Replays every file, `jobs` at a time, each in its own child process.

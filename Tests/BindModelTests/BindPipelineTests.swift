@@ -16,32 +16,81 @@ struct BindPipelineTests {
   }
 
   static let cases: [Case] = [
-    Case(name: "non-local IPv4", kind: .udp4, address: "203.0.113.5", port: 7000, expected: .failed(.EADDRNOTAVAIL)),
-    Case(name: "IP_FREEBIND allows a non-local address", kind: .udp4, options: [.freebind(true)], address: "203.0.113.5", port: 7000, expected: .ok),
-    Case(name: "the whole 127/8 is local", kind: .tcp4, address: "127.1.2.3", port: 7000, expected: .ok),
-    Case(name: "127.255.255.255 is local", kind: .udp4, address: "127.255.255.255", port: 7000, expected: .ok),
-    Case(name: "255.255.255.255 is accepted", kind: .udp4, address: "255.255.255.255", port: 7000, expected: .ok),
-    Case(name: "multicast is accepted, even for TCP", kind: .tcp4, address: "224.0.0.251", port: 7000, expected: .ok),
-    Case(name: "0.1.2.3 is not local", kind: .udp4, address: "0.1.2.3", port: 7000, expected: .failed(.EADDRNOTAVAIL)),
-    Case(name: "privileged port as uid 1000", kind: .tcp4, uid: 1000, address: "127.0.0.1", port: 80, expected: .failed(.EACCES)),
-    Case(name: "port 1024 as uid 1000", kind: .tcp4, uid: 1000, address: "127.0.0.1", port: 1024, expected: .ok),
-    Case(name: "port 0 never needs privilege", kind: .tcp4, uid: 1000, address: "127.0.0.1", port: 0, expected: .ok),
-    Case(name: "IPv4 checks the address before the port", kind: .tcp4, uid: 1000, address: "203.0.113.5", port: 80, expected: .failed(.EADDRNOTAVAIL)),
-    Case(name: "IPv6 checks the port before the address", kind: .tcp6, uid: 1000, address: "2001:db8::99", port: 80, expected: .failed(.EACCES)),
-    Case(name: "non-local IPv6", kind: .udp6, address: "2001:db8::99", port: 7000, expected: .failed(.EADDRNOTAVAIL)),
-    Case(name: "v4-mapped on a V6ONLY socket", kind: .udp6, options: [.ipv6V6Only(true)], address: "::ffff:127.0.0.1", port: 7000, expected: .failed(.EINVAL)),
-    Case(name: "non-local v4-mapped", kind: .udp6, address: "::ffff:203.0.113.5", port: 7000, expected: .failed(.EADDRNOTAVAIL)),
-    Case(name: "link-local without a scope", kind: .udp6, address: "fe80::1", port: 7000, expected: .failed(.EINVAL)),
-    Case(name: "IPv6 multicast on TCP", kind: .tcp6, address: "ff0e::1", port: 7000, expected: .failed(.EINVAL)),
+    Case(
+      name: "non-local IPv4", kind: .udp4, address: "203.0.113.5", port: 7000,
+      expected: .failed(.EADDRNOTAVAIL)),
+    Case(
+      name: "IP_FREEBIND allows a non-local address", kind: .udp4, options: [.freebind(true)],
+      address: "203.0.113.5", port: 7000, expected: .ok),
+    Case(
+      name: "the whole 127/8 is local", kind: .tcp4, address: "127.1.2.3", port: 7000, expected: .ok
+    ),
+    Case(
+      name: "127.255.255.255 is local", kind: .udp4, address: "127.255.255.255", port: 7000,
+      expected: .ok),
+    Case(
+      name: "255.255.255.255 is accepted", kind: .udp4, address: "255.255.255.255", port: 7000,
+      expected: .ok),
+    Case(
+      name: "multicast is accepted, even for TCP", kind: .tcp4, address: "224.0.0.251", port: 7000,
+      expected: .ok),
+    Case(
+      name: "0.1.2.3 is not local", kind: .udp4, address: "0.1.2.3", port: 7000,
+      expected: .failed(.EADDRNOTAVAIL)),
+    Case(
+      name: "privileged port as uid 1000", kind: .tcp4, uid: 1000, address: "127.0.0.1", port: 80,
+      expected: .failed(.EACCES)),
+    Case(
+      name: "port 1024 as uid 1000", kind: .tcp4, uid: 1000, address: "127.0.0.1", port: 1024,
+      expected: .ok),
+    Case(
+      name: "port 0 never needs privilege", kind: .tcp4, uid: 1000, address: "127.0.0.1", port: 0,
+      expected: .ok),
+    Case(
+      name: "IPv4 checks the address before the port", kind: .tcp4, uid: 1000,
+      address: "203.0.113.5", port: 80, expected: .failed(.EADDRNOTAVAIL)),
+    Case(
+      name: "IPv6 checks the port before the address", kind: .tcp6, uid: 1000,
+      address: "2001:db8::99", port: 80, expected: .failed(.EACCES)),
+    Case(
+      name: "non-local IPv6", kind: .udp6, address: "2001:db8::99", port: 7000,
+      expected: .failed(.EADDRNOTAVAIL)),
+    Case(
+      name: "v4-mapped on a V6ONLY socket", kind: .udp6, options: [.ipv6V6Only(true)],
+      address: "::ffff:127.0.0.1", port: 7000, expected: .failed(.EINVAL)),
+    Case(
+      name: "non-local v4-mapped", kind: .udp6, address: "::ffff:203.0.113.5", port: 7000,
+      expected: .failed(.EADDRNOTAVAIL)),
+    Case(
+      name: "link-local without a scope", kind: .udp6, address: "fe80::1", port: 7000,
+      expected: .failed(.EINVAL)),
+    Case(
+      name: "IPv6 multicast on TCP", kind: .tcp6, address: "ff0e::1", port: 7000,
+      expected: .failed(.EINVAL)),
     Case(name: "IPv6 multicast on UDP", kind: .udp6, address: "ff0e::1", port: 7000, expected: .ok),
-    Case(name: "scoped multicast without a scope", kind: .udp6, address: "ff02::1", port: 7000, expected: .failed(.EINVAL)),
-    Case(name: "an IPv6 endpoint on an IPv4 socket", kind: .udp4, address: "::1", port: 7000, expected: .failed(.EAFNOSUPPORT)),
-    Case(name: "an IPv4 endpoint on an IPv6 socket", kind: .udp6, address: "127.0.0.1", port: 7000, expected: .failed(.EINVAL)),
-    Case(name: "::1 with a device other than lo", kind: .udp6, options: [.bindToDevice("v0")], address: "::1", port: 7000, expected: .failed(.EADDRNOTAVAIL)),
-    Case(name: "127.0.0.1 with a device other than lo", kind: .udp4, options: [.bindToDevice("v0")], address: "127.0.0.1", port: 7000, expected: .ok),
-    Case(name: "link-local with its scope", kind: .udp6, address: "fe80::1", scope: "v0", port: 7000, expected: .ok),
-    Case(name: "an interface address", kind: .tcp4, address: "192.0.2.1", port: 7000, expected: .ok),
-    Case(name: "an interface's subnet broadcast", kind: .udp4, address: "192.0.2.255", port: 7000, expected: .ok),
+    Case(
+      name: "scoped multicast without a scope", kind: .udp6, address: "ff02::1", port: 7000,
+      expected: .failed(.EINVAL)),
+    Case(
+      name: "an IPv6 endpoint on an IPv4 socket", kind: .udp4, address: "::1", port: 7000,
+      expected: .failed(.EAFNOSUPPORT)),
+    Case(
+      name: "an IPv4 endpoint on an IPv6 socket", kind: .udp6, address: "127.0.0.1", port: 7000,
+      expected: .failed(.EINVAL)),
+    Case(
+      name: "::1 with a device other than lo", kind: .udp6, options: [.bindToDevice("v0")],
+      address: "::1", port: 7000, expected: .failed(.EADDRNOTAVAIL)),
+    Case(
+      name: "127.0.0.1 with a device other than lo", kind: .udp4, options: [.bindToDevice("v0")],
+      address: "127.0.0.1", port: 7000, expected: .ok),
+    Case(
+      name: "link-local with its scope", kind: .udp6, address: "fe80::1", scope: "v0", port: 7000,
+      expected: .ok),
+    Case(
+      name: "an interface address", kind: .tcp4, address: "192.0.2.1", port: 7000, expected: .ok),
+    Case(
+      name: "an interface's subnet broadcast", kind: .udp4, address: "192.0.2.255", port: 7000,
+      expected: .ok),
   ]
 
   @Test(arguments: cases)

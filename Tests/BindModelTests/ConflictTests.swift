@@ -33,7 +33,8 @@ struct ConflictTests {
   ]
 
   @Test(arguments: overlaps, [TransportProtocol.tcp, .udp])
-  func `overlapping names conflict, disjoint ones coexist`(c: OverlapCase, proto: TransportProtocol) {
+  func `overlapping names conflict, disjoint ones coexist`(c: OverlapCase, proto: TransportProtocol)
+  {
     var m = ModelHarness()
     func kind(_ a: String) -> SocketKind {
       a.contains(":") ? (proto == .tcp ? .tcp6 : .udp6) : (proto == .tcp ? .tcp4 : .udp4)

@@ -7,7 +7,8 @@ struct DeliveryTests {
     var m = ModelHarness()
     m.perform(
       .interface(
-        name: "eth0", addresses: [InterfaceAddress(address: IPAddress("192.0.2.130")!, prefixLength: 24)]))
+        name: "eth0",
+        addresses: [InterfaceAddress(address: IPAddress("192.0.2.130")!, prefixLength: 24)]))
     m.socket("first", .udp4)
     m.bind("first", "127.0.0.1", 1060)
     m.socket("second", .udp4)

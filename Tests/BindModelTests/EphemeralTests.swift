@@ -96,15 +96,19 @@ struct EphemeralTests {
   @Test func `the kernel's choice is followed when it lies in the predicted set`() {
     var ns = Namespace()
     var choices = Choices()
-    _ = ns.perform(.socket(name: "a", kind: .tcp4, options: [], uid: 0), endpoint: nil, choices: &choices)
+    _ = ns.perform(
+      .socket(name: "a", kind: .tcp4, options: [], uid: 0), endpoint: nil, choices: &choices)
     choices.observe(Observation(outcome: .ok, localPort: 40123))
     let spec = EndpointSpec(address: .v4(.loopback), port: .number(0))
-    _ = ns.perform(.bind(name: "a", endpoint: spec), endpoint: spec.resolved(port: 0), choices: &choices)
+    _ = ns.perform(
+      .bind(name: "a", endpoint: spec), endpoint: spec.resolved(port: 0), choices: &choices)
     #expect(ns.socket(named: "a")?.localPort == 40123)
     // An even port is outside the set for a TCP bind(0): the model keeps its own odd choice.
-    _ = ns.perform(.socket(name: "b", kind: .tcp4, options: [], uid: 0), endpoint: nil, choices: &choices)
+    _ = ns.perform(
+      .socket(name: "b", kind: .tcp4, options: [], uid: 0), endpoint: nil, choices: &choices)
     choices.observe(Observation(outcome: .ok, localPort: 40124))
-    _ = ns.perform(.bind(name: "b", endpoint: spec), endpoint: spec.resolved(port: 0), choices: &choices)
+    _ = ns.perform(
+      .bind(name: "b", endpoint: spec), endpoint: spec.resolved(port: 0), choices: &choices)
     #expect(ns.socket(named: "b")!.localPort % 2 == 1)
   }
 }

@@ -7,7 +7,9 @@ struct ModelHarness {
   var last: Prediction?
 
   @discardableResult
-  mutating func socket(_ name: String, _ kind: SocketKind, _ options: [SocketOption] = [], uid: UInt32 = 0)
+  mutating func socket(
+    _ name: String, _ kind: SocketKind, _ options: [SocketOption] = [], uid: UInt32 = 0
+  )
     -> Outcome
   {
     perform(.socket(name: name, kind: kind, options: options, uid: uid))

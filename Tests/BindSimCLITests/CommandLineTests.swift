@@ -11,7 +11,10 @@ struct CommandLineTests {
     (["check", "--updaet", "x"], "error: unknown option '--updaet'; did you mean '--update'?\n"),
     (["verify", "--timeout", "soon", "x"], "error: 'soon' is not a number (--timeout)\n"),
     (["verify", "--jobs", "0", "x"], "error: --jobs must be at least 1\n"),
-    (["check", "--format", "yaml", "x"], "error: unknown format 'yaml' (expected one of text, json, tap, junit, github)\n"),
+    (
+      ["check", "--format", "yaml", "x"],
+      "error: unknown format 'yaml' (expected one of text, json, tap, junit, github)\n"
+    ),
   ])
   func `usage errors exit 64 and say what was wrong`(arguments: [String], message: String) {
     let result = CLI.run(arguments)

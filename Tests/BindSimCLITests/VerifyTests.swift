@@ -24,7 +24,8 @@ struct VerifyTests {
 
   @Test func `a wrong expectation is a disagreement with the kernel`() throws {
     let dir = try CLI.folder([
-      "wrong.scenario": "socket a tcp4\nbind a 127.0.0.1:7000 => ok\nsocket b tcp4\nbind b 0.0.0.0:7000 => ok\n"
+      "wrong.scenario":
+        "socket a tcp4\nbind a 127.0.0.1:7000 => ok\nsocket b tcp4\nbind b 0.0.0.0:7000 => ok\n"
     ])
     let result = CLI.run(["verify", dir])
     #expect(result.status == .failure)
@@ -69,7 +70,8 @@ struct VerifyTests {
 
   @Test func `verify --update writes the kernel's outcomes and keeps comments`() throws {
     let dir = try CLI.folder([
-      "u.scenario": "# keep me\nsocket a udp4\nbind a 127.0.0.1:7000   => EINVAL # wrong\nsocket b udp4\nbind b 127.0.0.1:7000\n"
+      "u.scenario":
+        "# keep me\nsocket a udp4\nbind a 127.0.0.1:7000   => EINVAL # wrong\nsocket b udp4\nbind b 127.0.0.1:7000\n"
     ])
     let result = CLI.run(["verify", "--update", dir])
     #expect(result.status == .failure)
@@ -107,7 +109,8 @@ struct NoNamespaceTests {
   @Test func `no private namespace means exit 77 and a reason, never a fallback`() throws {
     let dir = try CLI.folder([:])
     let script = dir + "/refuse.sh"
-    try "#!/bin/sh\necho 'cannot create a private network namespace: unshare(CLONE_NEWNET) failed: Operation not permitted' >&2\nexit 77\n"
+    try
+      "#!/bin/sh\necho 'cannot create a private network namespace: unshare(CLONE_NEWNET) failed: Operation not permitted' >&2\nexit 77\n"
       .write(toFile: script, atomically: true, encoding: .utf8)
     chmod(script, 0o755)
     let scenario = try CLI.folder(["a.scenario": "socket a udp4\n"])
