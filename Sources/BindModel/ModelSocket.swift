@@ -9,7 +9,9 @@ public struct ModelSocket: Hashable, Sendable {
     case listening
     /// Connected to a peer (`TCP_ESTABLISHED` or a connected UDP socket).
     case connected
-    /// The socket was closed but its name lingers (`FIN_WAIT*`, `TIME_WAIT`).
+    /// Closed first while the other end is still open: the name lingers (`FIN_WAIT2`).
+    case finWait
+    /// Closed first, and the other end has closed too: the name lingers (`TIME_WAIT`).
     case timeWait
   }
 
@@ -29,7 +31,12 @@ public struct ModelSocket: Hashable, Sendable {
   public var transparent = false
   public var broadcast = false
   public var bindAddressNoPort = false
+  /// `inet->mc_all`: set by `inet_create` for AF_INET sockets; `inet6_create` leaves it 0,
+  /// so an AF_INET6 socket hears IPv4 groups it did not join only after IP_MULTICAST_ALL
+  /// (verified on 6.18).
   public var multicastAll = true
+  /// `np->mc_all` (IPV6_MULTICAST_ALL), 1 for every AF_INET6 socket.
+  public var ipv6MulticastAll = true
   public var lingerZero = false
   /// `sk_bound_dev_if`, by interface name.
   public var boundDevice: String?
@@ -45,10 +52,17 @@ public struct ModelSocket: Hashable, Sendable {
   public var state: State = .closed
   /// The connected peer (`inet_daddr`/`inet_dport`).
   public var peer: Endpoint?
+  /// For a TCP connection inside the scenario: the socket at the other end.
+  public var otherEnd: SocketID?
   /// `SOCK_BINDADDR_LOCK`: bind() set a specific address.
   public var addressLocked = false
   /// The port was chosen by `connect()` (`SOCK_CONNECT_BIND`), not held through `bind()`.
   public var connectBound = false
+  /// The port `getsockname` still reports after the kernel released it (`inet_sport` outlives
+  /// `inet_num` when a TCP connect is refused).
+  public var staleLocalPort: UInt16 = 0
+  /// The port `getsockname` reports.
+  public var reportedPort: UInt16 { localPort != 0 ? localPort : staleLocalPort }
   /// `SOCK_BINDPORT_LOCK`: bind() asked for a specific port.
   public var portLocked = false
   /// A pending socket error (`sk_err`), reported by the next call (ECONNREFUSED after ICMP).
@@ -69,6 +83,7 @@ public struct ModelSocket: Hashable, Sendable {
     self.name = name
     self.kind = kind
     self.uid = uid
+    self.multicastAll = kind.family == .inet
   }
 
   /// Whether the socket holds a port in its protocol's table.

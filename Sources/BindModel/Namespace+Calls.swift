@@ -92,26 +92,60 @@ extension Namespace {
     return Prediction(OutcomeSet(.ok), rule: .listenOK, why, portChoice: portChoice)
   }
 
-  /// `close()`: the socket leaves the tables, except a connected TCP socket, whose name
-  /// lingers (FIN_WAIT, then TIME_WAIT) for the rest of the scenario unless SO_LINGER=0.
-  /// Connections still queued on a closing listener are reset.
+  /// `close()` (`tcp_close`, `udp_lib_close`): the socket leaves the tables, except a TCP
+  /// connection closed first, whose name lingers: in FIN_WAIT2 until the other end closes too,
+  /// then in TIME_WAIT for the rest of the scenario (a minute on a real host). The end that
+  /// closes second goes through LAST_ACK and is gone. SO_LINGER=0 sends a reset instead and
+  /// leaves nothing. Connections still queued on a closing listener are reset.
   mutating func close(_ id: SocketID) -> Prediction {
     let s = self[id]
     names[s.name] = nil
     self[id].isClosed = true
-    if s.transport == .tcp && s.state == .connected && !s.lingerZero {
-      self[id].state = .timeWait
+    if s.transport == .tcp && s.state == .connected {
+      let other = s.otherEnd.map { self[$0] }
+      if s.lingerZero {
+        unhash(id)
+        self[id].state = .closed
+        if let o = other, o.state == .connected { reset(o.id) }
+        return Prediction(
+          .ok, rule: .socketClosed,
+          "'\(s.name)' has SO_LINGER=0: close sends a reset and leaves no TIME_WAIT behind")
+      }
+      if let o = other, o.state == .finWait {
+        // We close second: LAST_ACK, then gone; the first closer enters TIME_WAIT.
+        unhash(id)
+        self[id].state = .closed
+        self[o.id].state = .timeWait
+        return Prediction(
+          .ok, rule: .socketClosed,
+          "'\(s.name)' closes second and releases its name; '\(o.name)', which closed first, now waits in TIME_WAIT holding \(bindingName(o, port: o.localPort))"
+        )
+      }
+      self[id].state = .finWait
       return Prediction(
         .ok, rule: .socketClosed,
-        "'\(s.name)' is closed; its connection lingers in FIN_WAIT/TIME_WAIT and still holds \(bindingName(s, port: s.localPort))"
+        "'\(s.name)' closes first: its connection waits in FIN_WAIT2 for the other end, still holding \(bindingName(s, port: s.localPort))"
       )
     }
     if s.state == .listening {
-      for pending in s.acceptQueue { unhashConnection(pending.child) }
+      for pending in s.acceptQueue {
+        let client = pending.client
+        unhashConnection(pending.child)
+        if self[client].state == .connected { reset(client) }
+      }
+      self[id].acceptQueue = []
     }
     unhash(id)
     self[id].state = .closed
     return Prediction(.ok, rule: .socketClosed, "'\(s.name)' is closed and releases its name")
+  }
+
+  /// A reset arrives (`tcp_reset` → `tcp_done`): the connection is closed, and a port that
+  /// bind() did not lock is released.
+  mutating func reset(_ id: SocketID) {
+    self[id].state = .closed
+    self[id].pendingError = .ECONNRESET
+    if !self[id].portLocked { unhash(id) }
   }
 
   /// Removes a queued, never accepted connection (reset when its listener closes).

@@ -127,6 +127,7 @@ extension Namespace {
     switch e.state {
     case .listening: "held by '\(e.name)' (listening)"
     case .timeWait: "held by '\(e.name)' (closed, in TIME_WAIT)"
+    case .finWait: "held by '\(e.name)' (closed, in FIN_WAIT2)"
     case .connected where e.transport == .tcp: "held by '\(e.name)' (connected)"
     default: "held by '\(e.name)'"
     }

@@ -14,8 +14,32 @@ extension Namespace {
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
     let source: IPAddress
     switch route(to: destination.address) {
-    case .local(_, let src), .offHost(_, let src), .broadcast(_, let src): source = src
-    case .multicast, .unreachable:
+    case .local(_, let src), .offHost(_, let src): source = src
+    case .broadcast(_, let src):
+      guard s.broadcast else {
+        return .failure(
+          .EACCES, rule: .sendBroadcastDenied,
+          "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST (ip4_datagram_connect)"
+        )
+      }
+      source = src
+    case .multicast:
+      // ip4_datagram_connect routes a multicast destination by IP_MULTICAST_IF.
+      guard let device = multicastDevice(for: s, group: destination.address),
+        let primary = interface(named: device)
+      else {
+        return .failure(
+          .ENETUNREACH, rule: .connectUnreachable,
+          "a fresh namespace has no multicast route for \(destination.address); IP_MULTICAST_IF must pick the interface"
+        )
+      }
+      let mapped: IPAddress? =
+        destination.address.ipv4View != nil
+        ? (s.multicastInterface.flatMap { $0.isAny ? nil : .v4($0) }
+          ?? primary.ipv4.first.map { .v4($0.address) })
+        : primary.ipv6.first.map { .v6($0.address) }
+      source = mapped ?? .v4(.any)
+    case .unreachable:
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable,
         "no route to \(destination.address): a fresh namespace has no default route")
@@ -101,7 +125,11 @@ extension Namespace {
       source: Endpoint(address: local, port: client.localPort), destination: destination,
       arrival: arrival)
     guard let found = lookupListener(packet) else {
-      if !client.portLocked { unhash(id) }
+      if !client.portLocked {
+        // tcp_done releases an automatic port; getsockname still shows it (inet_sport).
+        self[id].staleLocalPort = client.localPort
+        unhash(id)
+      }
       if !client.addressLocked { self[id].localAddress = s.localAddress }
       return .failure(
         .ECONNREFUSED, rule: .connectRefused,
@@ -135,8 +163,11 @@ extension Namespace {
       }
     child.state = .connected
     child.peer = packet.source
+    child.otherEnd = id
+    child.portLocked = listener.portLocked
     sockets.append(child)
     hash(childID, port: listener.localPort)
+    self[id].otherEnd = childID
     self[listenerID].acceptQueue.append(
       PendingConnection(
         local: Endpoint(address: child.localAddress!, port: listener.localPort),

@@ -16,6 +16,7 @@ extension Namespace {
     let atTail = s.family == .inet6 && s.reusePort
     let key = PortTable.AddressKey(s.boundAddress)
     self[id].localPort = port
+    self[id].staleLocalPort = 0
     self[id].hashKey = key
     self[id].blockerFlags = (bits.0 ? 1 : 0) | (bits.1 ? 2 : 0)
     if s.transport == .tcp {

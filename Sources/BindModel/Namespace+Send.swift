@@ -84,10 +84,16 @@ extension Namespace {
         .ENETUNREACH, rule: .sendUnreachable,
         "no route to \(destination.address): it is in no connected subnet and a fresh namespace has no default route"
       )
-    case .multicast:
+    case .multicast where multicastDevice(for: s, group: destination.address) == nil:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
-        "a fresh namespace has no multicast route for \(destination.address)")
+        "a fresh namespace has no multicast route for \(destination.address); IP_MULTICAST_IF (or IPV6_MULTICAST_IF, or a bound device) must pick the interface"
+      )
+    case .broadcast(nil, _) where s.boundDevice == nil:
+      return .failure(
+        .ENETUNREACH, rule: .sendUnreachable,
+        "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device can send to it"
+      )
     case .broadcast where !s.broadcast:
       return .failure(
         .EACCES, rule: .sendBroadcastDenied,
@@ -101,10 +107,19 @@ extension Namespace {
     case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
       source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? src
       arrival = i
-    case .broadcast(nil, let src):
-      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? src
+    case .broadcast(nil, _):
       arrival = sender.boundDevice ?? "lo"
-    case .multicast, .unreachable:
+      let primary = interface(named: arrival)?.ipv4.first.map { IPAddress.v4($0.address) }
+      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? primary ?? .v4(.any)
+    case .multicast:
+      arrival = multicastDevice(for: sender, group: destination.address) ?? "lo"
+      let fallback: IPAddress? =
+        destination.address.ipv4View != nil
+        ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
+          ?? interface(named: arrival)?.ipv4.first.map { .v4($0.address) })
+        : interface(named: arrival)?.ipv6.first.map { .v6($0.address) }
+      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? fallback ?? .v4(.any)
+    case .unreachable:
       return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
     }
     if let v4 = source.ipv4View, v4.isLoopback, let device = sender.boundDevice, device != "lo" {
@@ -123,6 +138,8 @@ extension Namespace {
       )
     case .broadcast:
       return broadcast(packet, from: sender)
+    case .multicast:
+      return multicast(packet)
     default: break
     }
     guard let found = lookupUDP(packet) else {
@@ -141,24 +158,81 @@ extension Namespace {
     return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
   }
 
-  /// UDP broadcast (`__udp4_lib_mcast_deliver`, reference §9.5): every socket on the port
-  /// bound to the wildcard or to the broadcast address itself gets its own copy.
-  func broadcast(_ packet: Packet, from sender: ModelSocket) -> Prediction {
-    let receivers = udpTable.chain(packet.destination.port).filter { id in
+  /// The interface a multicast datagram leaves by: IP_MULTICAST_IF / IPV6_MULTICAST_IF, else
+  /// the bound device; nil when neither picks one (a fresh namespace has no multicast route).
+  func multicastDevice(for s: ModelSocket, group: IPAddress) -> String? {
+    if group.ipv4View != nil, let address = s.multicastInterface, !address.isAny {
+      return interfaces.first { $0.ipv4.contains { $0.address == address } }?.name
+    }
+    if group.ipv4View == nil, let device = s.ipv6MulticastInterface { return device }
+    return s.boundDevice
+  }
+
+  /// UDP multicast (`__udp4_lib_mcast_deliver`, `__udp6_lib_mcast_deliver`, reference §9.5):
+  /// the datagram loops back to this host on its outgoing interface, which accepts it only if
+  /// some socket joined the group there; then every socket on the port bound to the wildcard or
+  /// the group gets a copy if it joined the group on that interface, or (IP_MULTICAST_ALL, the
+  /// default) if it did not join at all.
+  func multicast(_ packet: Packet) -> Prediction {
+    let group = packet.destination.address
+    let port = packet.destination.port
+    let joined = { (s: ModelSocket) in
+      s.memberships.contains { $0.group == group && ($0.interface ?? packet.arrival) == packet.arrival }
+    }
+    let hostIsMember = udpTable.ports.contains { p in
+      udpTable.chain(p).contains { joined(self[$0]) }
+    }
+    guard hostIsMember else {
+      return Prediction(
+        .nobody, rule: .deliveryMulticast,
+        "no socket joined \(group) on \(packet.arrival), so the host drops the datagram")
+    }
+    let receivers = udpTable.chain(port).filter { id in
       let s = self[id]
-      if s.family == .inet6 && s.v6Only { return false }
-      if let device = s.boundDevice, device != packet.arrival { return false }
-      if let peer = s.peer,
-        peer.address.ipv4View != packet.source.address.ipv4View || peer.port != packet.source.port
-      {
-        return false
-      }
+      guard datagramMatches(s, packet) else { return false }
+      let all = group.ipv4View != nil ? s.multicastAll : s.ipv6MulticastAll
+      return joined(s) || (all && !s.memberships.contains { $0.group == group })
+    }
+    let names = receivers.map { self[$0].name }
+    return Prediction(
+      .receivers(names), rule: .deliveryMulticast,
+      names.isEmpty
+        ? "the host is a member of \(group) on \(packet.arrival), but no socket on port \(port) takes it"
+        : "each socket on port \(port) bound to the wildcard or to \(group) gets a copy if it joined the group on \(packet.arrival), or, with IP_MULTICAST_ALL (the default), if it joined nothing"
+    )
+  }
+
+  /// The common filter of broadcast and multicast delivery: family, device, connected peer,
+  /// and an address that is the wildcard or the destination itself.
+  func datagramMatches(_ s: ModelSocket, _ packet: Packet) -> Bool {
+    let isIPv4 = packet.ipv4Destination != nil
+    if isIPv4 && s.family == .inet6 && s.v6Only { return false }
+    if !isIPv4 && s.family == .inet { return false }
+    if let device = s.boundDevice, device != packet.arrival { return false }
+    if let peer = s.peer {
+      let same =
+        isIPv4
+        ? peer.address.ipv4View == packet.source.address.ipv4View
+        : peer.address == packet.source.address
+      if !same || peer.port != packet.source.port { return false }
+    }
+    if isIPv4 {
       let view: IPv4Address? =
         switch s.boundAddress {
         case .v4(let a): a
         case .v6(let a): a.isAny ? .any : a.v4Mapped
         }
       return view == .any || view == packet.ipv4Destination
+    }
+    guard case .v6(let a) = s.boundAddress, a.v4Mapped == nil else { return false }
+    return a.isAny || .v6(a) == packet.destination.address
+  }
+
+  /// UDP broadcast (`__udp4_lib_mcast_deliver`, reference §9.5): every socket on the port
+  /// bound to the wildcard or to the broadcast address itself gets its own copy.
+  func broadcast(_ packet: Packet, from sender: ModelSocket) -> Prediction {
+    let receivers = udpTable.chain(packet.destination.port).filter {
+      datagramMatches(self[$0], packet)
     }
     let names = receivers.map { self[$0].name }
     return Prediction(

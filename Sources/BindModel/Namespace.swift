@@ -44,7 +44,7 @@ public struct Namespace: Hashable, Sendable {
 
   /// The sockets holding a port in the given protocol, with their ports (for `run`'s table).
   public func hashedSockets() -> [ModelSocket] {
-    sockets.filter { $0.isHashed && (!$0.isClosed || $0.state == .timeWait) }
+    sockets.filter(\.isHashed)
   }
 
   // MARK: Environment
@@ -78,16 +78,18 @@ public struct Namespace: Hashable, Sendable {
     for i in interfaces {
       for (address, _) in i.ipv4 where address == a { return .local(interface: i.name) }
     }
+    // fib_add_ifaddr installs a broadcast route for every subnet broadcast address (lo's
+    // 127.255.255.255 too), more specific than lo's `local 127.0.0.0/8`.
+    for i in interfaces {
+      for (address, length) in i.ipv4 where length < 31 {
+        let m = IPv4Address.mask(prefixLength: length)
+        if a.rawValue == address.rawValue | ~m { return .broadcast(interface: i.name) }
+      }
+    }
     for i in interfaces where i.isLoopback {
       for (address, length) in i.ipv4 {
         let m = IPv4Address.mask(prefixLength: length)
         if a.rawValue & m == address.rawValue & m { return .local(interface: i.name) }
-      }
-    }
-    for i in interfaces where !i.isLoopback {
-      for (address, length) in i.ipv4 where length < 31 {
-        let m = IPv4Address.mask(prefixLength: length)
-        if a.rawValue == address.rawValue | ~m { return .broadcast(interface: i.name) }
       }
     }
     return .unicast

@@ -18,6 +18,7 @@ enum BindingTableRenderer {
         case (.tcp, .listening): "LISTEN"
         case (.tcp, .connected): "ESTAB"
         case (.tcp, .timeWait): "TIME-WAIT"
+        case (.tcp, .finWait): "FIN-WAIT-2"
         case (.tcp, .closed): "BOUND"
         }
       let peer: String
