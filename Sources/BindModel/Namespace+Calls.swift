@@ -145,7 +145,11 @@ extension Namespace {
   mutating func reset(_ id: SocketID) {
     self[id].state = .closed
     self[id].pendingError = .ECONNRESET
-    if !self[id].portLocked { unhash(id) }
+    if !self[id].portLocked {
+      let port = self[id].localPort
+      unhash(id)
+      self[id].staleLocalPort = port
+    }
   }
 
   /// Removes a queued, never accepted connection (reset when its listener closes).

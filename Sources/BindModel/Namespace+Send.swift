@@ -57,6 +57,12 @@ extension Namespace {
   mutating func send(_ id: SocketID, to given: Endpoint?, choices: inout Choices) -> Prediction {
     let s = self[id]
     if s.transport == .tcp {
+      if let pending = s.pendingError {
+        self[id].pendingError = nil
+        return .failure(
+          pending, rule: .sendPendingError,
+          "'\(s.name)' was reset by the other end; the error is reported by its next call")
+      }
       if s.state == .connected {
         return Prediction(.ok, rule: .sendTCP, "'\(s.name)' sends on its connection")
       }
