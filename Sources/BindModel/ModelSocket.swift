@@ -52,8 +52,10 @@ public struct ModelSocket: Hashable, Sendable {
   public var state: State = .closed
   /// The connected peer (`inet_daddr`/`inet_dport`).
   public var peer: Endpoint?
-  /// For a TCP connection inside the scenario: the socket at the other end.
+  /// For a TCP connection inside this host: the socket at the other end.
   public var otherEnd: SocketID?
+  /// The other end of the TCP connection is on another host (the network tracks it).
+  public var otherEndRemote = false
   /// `SOCK_BINDADDR_LOCK`: bind() set a specific address.
   public var addressLocked = false
   /// The port was chosen by `connect()` (`SOCK_CONNECT_BIND`), not held through `bind()`.
@@ -119,8 +121,8 @@ public struct PendingConnection: Hashable, Sendable {
   public var local: Endpoint
   /// The client's name.
   public var remote: Endpoint
-  /// The connecting socket.
-  public var client: SocketID
+  /// The connecting socket, when it is on this host.
+  public var client: SocketID?
   /// The socket the kernel created for this connection; `accept` gives it a name.
   public var child: SocketID
 }

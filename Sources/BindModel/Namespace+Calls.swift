@@ -99,45 +99,85 @@ extension Namespace {
   /// leaves nothing. Connections still queued on a closing listener are reset.
   mutating func close(_ id: SocketID) -> Prediction {
     let s = self[id]
+    if s.transport == .tcp && s.state == .connected && !s.otherEndRemote {
+      let other = s.otherEnd.map { self[$0] }
+      let (prediction, effect) = closeConnection(id, otherEnd: other)
+      if let o = other {
+        switch effect {
+        case .reset?: if o.state == .connected { reset(o.id) }
+        case .timeWait?: self[o.id].state = .timeWait
+        case nil: break
+        }
+      }
+      return prediction
+    }
+    if s.transport == .tcp && s.state == .connected {
+      // The network decides with the other host (see Network.close).
+      return closeConnection(id, otherEnd: nil).0
+    }
     names[s.name] = nil
     self[id].isClosed = true
-    if s.transport == .tcp && s.state == .connected {
-      let other = s.otherEnd.map { self[$0] }
-      if s.lingerZero {
-        unhash(id)
-        self[id].state = .closed
-        if let o = other, o.state == .connected { reset(o.id) }
-        return Prediction(
-          .ok, rule: .socketClosed,
-          "'\(s.name)' has SO_LINGER=0: close sends a reset and leaves no TIME_WAIT behind")
-      }
-      if let o = other, o.state == .finWait {
-        // We close second: LAST_ACK, then gone; the first closer enters TIME_WAIT.
-        unhash(id)
-        self[id].state = .closed
-        self[o.id].state = .timeWait
-        return Prediction(
-          .ok, rule: .socketClosed,
-          "'\(s.name)' closes second and releases its name; '\(o.name)', which closed first, now waits in TIME_WAIT holding \(bindingName(o, port: o.localPort))"
-        )
-      }
-      self[id].state = .finWait
-      return Prediction(
-        .ok, rule: .socketClosed,
-        "'\(s.name)' closes first: its connection waits in FIN_WAIT2 for the other end, still holding \(bindingName(s, port: s.localPort))"
-      )
-    }
     if s.state == .listening {
       for pending in s.acceptQueue {
-        let client = pending.client
         unhashConnection(pending.child)
-        if self[client].state == .connected { reset(client) }
+        if let client = pending.client {
+          if self[client].state == .connected { reset(client) }
+        } else {
+          remoteResets.append(RemoteReset(local: pending.local, remote: pending.remote))
+        }
       }
       self[id].acceptQueue = []
     }
     unhash(id)
     self[id].state = .closed
     return Prediction(.ok, rule: .socketClosed, "'\(s.name)' is closed and releases its name")
+  }
+
+  /// What closing one end of a connection does to the other end.
+  enum OtherEndEffect: Sendable {
+    /// SO_LINGER=0: the other end is reset.
+    case reset
+    /// The other end closed first: it moves from FIN_WAIT2 to TIME_WAIT.
+    case timeWait
+  }
+
+  /// Closes a connected TCP socket, given the other end's socket (if known).
+  mutating func closeConnection(_ id: SocketID, otherEnd other: ModelSocket?)
+    -> (Prediction, OtherEndEffect?)
+  {
+    let s = self[id]
+    names[s.name] = nil
+    self[id].isClosed = true
+    if s.lingerZero {
+      unhash(id)
+      self[id].state = .closed
+      return (
+        Prediction(
+          .ok, rule: .socketClosed,
+          "'\(s.name)' has SO_LINGER=0: close sends a reset and leaves no TIME_WAIT behind"),
+        .reset
+      )
+    }
+    if let o = other, o.state == .finWait {
+      // We close second: LAST_ACK, then gone; the first closer enters TIME_WAIT.
+      unhash(id)
+      self[id].state = .closed
+      return (
+        Prediction(
+          .ok, rule: .socketClosed,
+          "'\(s.name)' closes second and releases its name; '\(o.name)', which closed first, now waits in TIME_WAIT holding \(bindingName(o, port: o.localPort))"
+        ),
+        .timeWait
+      )
+    }
+    self[id].state = .finWait
+    return (
+      Prediction(
+        .ok, rule: .socketClosed,
+        "'\(s.name)' closes first: its connection waits in FIN_WAIT2 for the other end, still holding \(bindingName(s, port: s.localPort))"
+      ),
+      nil
+    )
   }
 
   /// A reset arrives (`tcp_reset` → `tcp_done`): the connection is closed, and a port that

@@ -25,7 +25,7 @@ extension Namespace {
       source = src
     case .multicast:
       // ip4_datagram_connect routes a multicast destination by IP_MULTICAST_IF.
-      guard let device = multicastDevice(for: s, group: destination.address),
+      guard let device = multicastDevice(for: s, group: destination.address, scope: destination.scope),
         let primary = interface(named: device)
       else {
         return .failure(
@@ -81,6 +81,9 @@ extension Namespace {
     case .local(let i, let src):
       arrival = i
       source = src
+    case .offHost(let i, let src) where linkedInterfaces.contains(i):
+      arrival = i
+      source = src
     case .offHost(let i, _):
       return .failure(
         .ETIMEDOUT, rule: .connectUnreachable,
@@ -124,13 +127,13 @@ extension Namespace {
     let packet = Packet(
       source: Endpoint(address: local, port: client.localPort), destination: destination,
       arrival: arrival)
+    if case .offHost = route(to: destination.address) {
+      outbound = Transmission(
+        packet: packet, sender: id, kind: .syn, interface: arrival, addressBefore: s.localAddress)
+      return .failure(.ETIMEDOUT, rule: .connectUnreachable, "the SYN leaves by \(arrival)")
+    }
     guard let found = lookupListener(packet) else {
-      if !client.portLocked {
-        // tcp_done releases an automatic port; getsockname still shows it (inet_sport).
-        self[id].staleLocalPort = client.localPort
-        unhash(id)
-      }
-      if !client.addressLocked { self[id].localAddress = s.localAddress }
+      refuse(id, addressBefore: s.localAddress)
       return .failure(
         .ECONNREFUSED, rule: .connectRefused,
         "no socket listens on TCP port \(destination.port) for \(destination.address), so the SYN is answered with a reset"
@@ -142,11 +145,32 @@ extension Namespace {
     return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
   }
 
+  /// A reset answered the SYN (`tcp_reset` → `tcp_done`): an automatic port is released
+  /// (getsockname still shows it: `inet_sport` outlives `inet_num`), and an address bind()
+  /// did not lock is forgotten.
+  mutating func refuse(_ id: SocketID, addressBefore: IPAddress?) {
+    let client = self[id]
+    if !client.portLocked {
+      self[id].staleLocalPort = client.localPort
+      unhash(id)
+    }
+    if !client.addressLocked { self[id].localAddress = addressBefore }
+  }
+
   /// The connection is established: the client is connected, and the kernel creates the
   /// listener's child, which holds the listener's port and options, in the accept queue.
   private mutating func establish(_ id: SocketID, with listenerID: SocketID, packet: Packet) {
     self[id].peer = packet.destination
     self[id].state = .connected
+    let childID = queueConnection(on: listenerID, packet: packet, client: id)
+    self[id].otherEnd = childID
+  }
+
+  /// The listener's side of a new connection: the child socket, queued for `accept`.
+  @discardableResult
+  mutating func queueConnection(
+    on listenerID: SocketID, packet: Packet, client id: SocketID, remoteClient: Bool = false
+  ) -> SocketID {
     let listener = self[listenerID]
     let childID = SocketID(rawValue: sockets.count)
     var child = ModelSocket(
@@ -163,15 +187,16 @@ extension Namespace {
       }
     child.state = .connected
     child.peer = packet.source
-    child.otherEnd = id
+    child.otherEnd = remoteClient ? nil : id
+    child.otherEndRemote = remoteClient
     child.portLocked = listener.portLocked
     sockets.append(child)
     hash(childID, port: listener.localPort)
-    self[id].otherEnd = childID
     self[listenerID].acceptQueue.append(
       PendingConnection(
         local: Endpoint(address: child.localAddress!, port: listener.localPort),
-        remote: packet.source, client: id, child: childID))
+        remote: packet.source, client: remoteClient ? nil : id, child: childID))
+    return childID
   }
 
   /// `__inet_hash_connect` (reference §6.2): ports of the range start's parity first, never a

@@ -1,5 +1,5 @@
 /// A datagram or SYN arriving at this host.
-struct Packet {
+struct Packet: Hashable, Sendable {
   var source: Endpoint
   var destination: Endpoint
   /// The interface it arrives on: for traffic the host sends itself, the interface that owns

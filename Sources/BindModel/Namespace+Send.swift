@@ -90,7 +90,7 @@ extension Namespace {
         .ENETUNREACH, rule: .sendUnreachable,
         "no route to \(destination.address): it is in no connected subnet and a fresh namespace has no default route"
       )
-    case .multicast where multicastDevice(for: s, group: destination.address) == nil:
+    case .multicast where multicastDevice(for: s, group: destination.address, scope: destination.scope) == nil:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
         "a fresh namespace has no multicast route for \(destination.address); IP_MULTICAST_IF (or IPV6_MULTICAST_IF, or a bound device) must pick the interface"
@@ -118,7 +118,7 @@ extension Namespace {
       let primary = interface(named: arrival)?.ipv4.first.map { IPAddress.v4($0.address) }
       source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? primary ?? .v4(.any)
     case .multicast:
-      arrival = multicastDevice(for: sender, group: destination.address) ?? "lo"
+      arrival = multicastDevice(for: sender, group: destination.address, scope: destination.scope) ?? "lo"
       let fallback: IPAddress? =
         destination.address.ipv4View != nil
         ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
@@ -127,6 +127,11 @@ extension Namespace {
       source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? fallback ?? .v4(.any)
     case .unreachable:
       return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
+    }
+    if let v4 = source.ipv4View, v4.isLoopback, case .offHost = route {
+      return .failure(
+        .EINVAL, rule: .sendInvalidSource,
+        "'\(sender.name)' has the loopback source \(v4), which may never leave the host")
     }
     if let v4 = source.ipv4View, v4.isLoopback, let device = sender.boundDevice, device != "lo" {
       return .failure(
@@ -137,14 +142,24 @@ extension Namespace {
       source: Endpoint(address: source, port: sender.localPort), destination: destination,
       arrival: arrival)
     switch route {
+    case .offHost(let i, _) where linkedInterfaces.contains(i):
+      outbound = Transmission(packet: packet, sender: id, kind: .unicast, interface: i)
+      return Prediction(
+        .nobody, rule: .deliveryOffHost, "the datagram leaves by \(i) for the host at its other end")
     case .offHost(let i, _):
       return Prediction(
         .nobody, rule: .deliveryOffHost,
         "\(destination.address) is not an address of this host: the datagram leaves by \(i) and no socket here sees it"
       )
     case .broadcast:
+      if linkedInterfaces.contains(arrival) {
+        outbound = Transmission(packet: packet, sender: id, kind: .broadcast, interface: arrival)
+      }
       return broadcast(packet, from: sender)
     case .multicast:
+      if linkedInterfaces.contains(arrival) {
+        outbound = Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival)
+      }
       return multicast(packet)
     default: break
     }
@@ -164,9 +179,11 @@ extension Namespace {
     return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
   }
 
-  /// The interface a multicast datagram leaves by: IP_MULTICAST_IF / IPV6_MULTICAST_IF, else
-  /// the bound device; nil when neither picks one (a fresh namespace has no multicast route).
-  func multicastDevice(for s: ModelSocket, group: IPAddress) -> String? {
+  /// The interface a multicast datagram leaves by: the destination's scope (`sin6_scope_id`),
+  /// IP_MULTICAST_IF / IPV6_MULTICAST_IF, else the bound device; nil when nothing picks one
+  /// (a fresh namespace has no multicast route).
+  func multicastDevice(for s: ModelSocket, group: IPAddress, scope: String? = nil) -> String? {
+    if group.ipv4View == nil, let scope { return scope }
     if group.ipv4View != nil, let address = s.multicastInterface, !address.isAny {
       return interfaces.first { $0.ipv4.contains { $0.address == address } }?.name
     }

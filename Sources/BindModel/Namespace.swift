@@ -9,6 +9,12 @@ public struct Namespace: Hashable, Sendable {
   public internal(set) var names: [String: SocketID] = [:]
   var tcpTable = PortTable()
   var udpTable = PortTable()
+  /// Interfaces with a cable to another host (`link`): traffic routed out of them reaches it.
+  public internal(set) var linkedInterfaces: Set<String> = []
+  /// A datagram or SYN the last call sent out of a linked interface, for the network to carry.
+  var outbound: Transmission?
+  /// Connections to clients on other hosts that a closing listener reset.
+  var remoteResets: [RemoteReset] = []
   /// TCP listeners per port in `lhash2` order (position taken at `listen()`).
   var tcpListeners: [UInt16: [SocketID]] = [:]
 

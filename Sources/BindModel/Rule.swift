@@ -75,6 +75,7 @@ extension Rule {
   public static let deliveryReusePort = Rule(rawValue: "delivery.reuseport-group")
   public static let deliveryNobody = Rule(rawValue: "delivery.nobody")
   public static let deliveryOffHost = Rule(rawValue: "delivery.leaves-host")
+  public static let deliveryDropped = Rule(rawValue: "delivery.dropped-by-receiver")
   public static let deliveryBroadcast = Rule(rawValue: "delivery.broadcast")
   public static let deliveryMulticast = Rule(rawValue: "delivery.multicast")
   public static let sendPendingError = Rule(rawValue: "send.pending-error")

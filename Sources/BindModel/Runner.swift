@@ -45,22 +45,23 @@ public enum Runner {
   /// The result of a run: the steps and the final model state.
   public struct Result: Sendable {
     public var steps: [StepReport]
-    public var namespace: Namespace
+    /// The final state of every host.
+    public var network: Network
   }
 
-  /// Runs the model alone, or in lock-step with `kernel` (which performs each action for real
-  /// and reports what happened).
+  /// Runs the model alone, or in lock-step with `kernel` (which performs each action for real,
+  /// on the named host, and reports what happened).
   public static func run(
     _ scenario: Scenario, seed: UInt64 = 0x5EED_B1ED,
-    kernel: ((Action) -> Observation)? = nil
+    kernel: ((Action, String) -> Observation)? = nil
   ) throws(RunError) -> Result {
-    var model = Namespace()
+    var model = Network(scenario: scenario)
     var choices = Choices(seed: seed)
     var steps: [StepReport] = []
     steps.reserveCapacity(scenario.statements.count)
     for statement in scenario.statements {
       let endpoint = try resolve(statement, in: model)
-      let observation = kernel?(statement.action)
+      let observation = kernel?(statement.action, model.host(for: statement.action))
       choices.observe(observation)
       let prediction = model.perform(statement.action, endpoint: endpoint, choices: &choices)
       var report = StepReport(
@@ -71,11 +72,11 @@ public enum Runner {
       judge(&report, action: statement.action)
       steps.append(report)
     }
-    return Result(steps: steps, namespace: model)
+    return Result(steps: steps, network: model)
   }
 
   /// Fills in `@NAME` ports from the model's state.
-  static func resolve(_ statement: Statement, in model: Namespace) throws(RunError) -> Endpoint? {
+  static func resolve(_ statement: Statement, in model: Network) throws(RunError) -> Endpoint? {
     let spec: EndpointSpec?
     switch statement.action {
     case .bind(_, let e), .connect(_, let e): spec = e
@@ -86,7 +87,7 @@ public enum Runner {
     switch spec.port {
     case .number(let n): return spec.resolved(port: n)
     case .heldBy(let name):
-      guard let s = model.socket(named: name) ?? model.sockets.last(where: { $0.name == name }),
+      guard let s = model.anySocket(named: name),
         s.localPort != 0
       else {
         let column = statement.location.column
