@@ -30,7 +30,7 @@ enum ReplayChild {
     let kernel = KernelStack()
     var result = ReplayResult(release: NetworkNamespace.kernelRelease(), steps: [], runError: nil)
     do {
-      result.steps = try Runner.run(scenario, kernel: { kernel.perform($0) }).steps
+      result.steps = try Runner.run(scenario, kernel: { action, _ in kernel.perform(action) }).steps
     } catch {
       result.runError = ReplayResult.RunErrorPayload(
         line: error.location.line, column: error.location.column, length: error.length,

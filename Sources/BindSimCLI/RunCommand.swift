@@ -20,8 +20,12 @@ struct RunCommand {
           let result = try Runner.run(file.scenario, seed: options.seed)
           output.write(style.bold(path) + "\n")
           output.write(render(result.steps))
-          output.write("\n" + style.bold("binding table") + "\n")
-          output.write(BindingTableRenderer.render(result.namespace))
+          let network = result.network
+          for host in network.hostNames {
+            let title = network.hasSeveralHosts ? "binding table of host \(host)" : "binding table"
+            output.write("\n" + style.bold(title) + "\n")
+            output.write(BindingTableRenderer.render(network.hosts[host]!))
+          }
         } catch {
           errors.write(file.rendered(error) + "\n")
           status = .worst(status, .dataError)
