@@ -75,6 +75,14 @@ public struct NetlinkMessage: Hashable, Sendable {
     return payload[7]
   }
 
+  /// For `RTM_NEWLINK`: the `IFLA_OPERSTATE` attribute after the 16-byte `struct ifinfomsg`
+  /// (`IF_OPER_UP` is 6). nil for any other message or when the attribute is missing.
+  public var operationalState: UInt8? {
+    guard type == RTNL.newLink, payload.count >= 16 else { return nil }
+    let attributes = NetlinkAttribute.parse(payload[16...])
+    return attributes.first { $0.type == RTNL.linkOperationalState }?.value.first
+  }
+
   // MARK: Requests
 
   private static let requestAck = RTNL.flagRequest | RTNL.flagAck
@@ -87,15 +95,21 @@ public struct NetlinkMessage: Hashable, Sendable {
       payload: interfaceInfo(index: index, flags: RTNL.interfaceUp, change: RTNL.interfaceUp))
   }
 
-  /// `ip link add <name> type veth peer name <peer>`: `RTM_NEWLINK` with `IFLA_IFNAME` and
-  /// `IFLA_LINKINFO { IFLA_INFO_KIND "veth", IFLA_INFO_DATA { VETH_INFO_PEER { ifinfomsg,
-  /// IFLA_IFNAME } } }`, the nesting `veth_newlink` (drivers/net/veth.c) expects.
+  /// `ip link add <name> type veth peer name <peer> [netns <fd>]`: `RTM_NEWLINK` with
+  /// `IFLA_IFNAME` and `IFLA_LINKINFO { IFLA_INFO_KIND "veth", IFLA_INFO_DATA {
+  /// VETH_INFO_PEER { ifinfomsg, IFLA_IFNAME [, IFLA_NET_NS_FD] } } }`, the nesting
+  /// `veth_newlink` (drivers/net/veth.c) expects. With `peerNamespace` (a descriptor of a
+  /// network namespace file) the peer is created in that namespace (`rtnl_get_peer_net`).
   public static func createVethPair(
-    name: String, peer: String, sequence: UInt32
+    name: String, peer: String, peerNamespace: Int32? = nil, sequence: UInt32
   ) -> NetlinkMessage {
+    var peerAttributes = [NetlinkAttribute.string(RTNL.linkName, peer)]
+    if let peerNamespace {
+      peerAttributes.append(
+        .uint32(RTNL.linkNamespaceDescriptor, UInt32(bitPattern: peerNamespace)))
+    }
     let peerInfo = NetlinkAttribute.nested(
-      RTNL.vethPeer, header: interfaceInfo(index: 0, flags: 0, change: 0),
-      [.string(RTNL.linkName, peer)])
+      RTNL.vethPeer, header: interfaceInfo(index: 0, flags: 0, change: 0), peerAttributes)
     let linkInfo = NetlinkAttribute.nested(
       RTNL.linkInfo,
       [.string(RTNL.infoKind, "veth"), .nested(RTNL.infoData, [peerInfo])])
@@ -141,6 +155,14 @@ public struct NetlinkMessage: Hashable, Sendable {
     return NetlinkMessage(
       type: RTNL.newAddress, flags: create, sequence: sequence,
       payload: header + attributes.flatMap(\.bytes))
+  }
+
+  /// `ip link show dev <index>`: `RTM_GETLINK` with a `struct ifinfomsg` naming the index;
+  /// the kernel answers with one `RTM_NEWLINK` (`rtnl_getlink`).
+  public static func getLink(index: Int32, sequence: UInt32) -> NetlinkMessage {
+    NetlinkMessage(
+      type: RTNL.getLink, flags: RTNL.flagRequest, sequence: sequence,
+      payload: interfaceInfo(index: index, flags: 0, change: 0))
   }
 
   /// `ip -6 route get <address>`: `RTM_GETROUTE` with a `struct rtmsg` for a /128 and

@@ -125,7 +125,7 @@ public enum NetworkNamespace {
   }
 
   /// `unshare(2)` with a sentence that says why it failed and what to do.
-  private static func unshare(_ flags: CInt, named: String) throws(NamespaceError) {
+  static func unshare(_ flags: CInt, named: String) throws(NamespaceError) {
     do {
       _ = try retryingInterrupts("unshare(\(named))") { LinuxCalls.unshare(flags) }
     } catch {

@@ -21,6 +21,8 @@ enum RTNL {
   // <linux/rtnetlink.h>
   /// `RTM_NEWLINK`.
   static let newLink: UInt16 = 16
+  /// `RTM_GETLINK`.
+  static let getLink: UInt16 = 18
   /// `RTM_NEWADDR`.
   static let newAddress: UInt16 = 20
   /// `RTM_NEWROUTE`.
@@ -37,8 +39,14 @@ enum RTNL {
   // <linux/if_link.h>, <linux/veth.h>, <net/if.h>
   /// `IFLA_IFNAME`.
   static let linkName: UInt16 = 3
+  /// `IFLA_OPERSTATE`: a `u8` RFC 2863 state (`IF_OPER_*`).
+  static let linkOperationalState: UInt16 = 16
   /// `IFLA_LINKINFO`.
   static let linkInfo: UInt16 = 18
+  /// `IFLA_NET_NS_FD`: a `u32` descriptor of the network namespace a new link goes into.
+  static let linkNamespaceDescriptor: UInt16 = 28
+  /// `IF_OPER_UP`: carrier on and the device's queues activated (`linkwatch_do_dev`).
+  static let operationalStateUp: UInt8 = 6
   /// `IFLA_INFO_KIND`.
   static let infoKind: UInt16 = 1
   /// `IFLA_INFO_DATA`.

@@ -42,6 +42,49 @@ public struct RouteNetlink: ~Copyable {
       call: "RTM_NEWLINK(veth)")
   }
 
+  /// `ip link add NAME type veth peer name PEER netns FD`: the peer is created directly in
+  /// the network namespace `peerNamespace` refers to (a `/proc/.../ns/net` descriptor).
+  public mutating func createVethPair(
+    name: String, peer: String, peerNamespace: Int32
+  ) throws(SystemError) {
+    try request(
+      .createVethPair(
+        name: name, peer: peer, peerNamespace: peerNamespace, sequence: nextSequence()),
+      call: "RTM_NEWLINK(veth peer netns)")
+  }
+
+  /// The RFC 2863 operational state of a link (`RTM_GETLINK`, `IFLA_OPERSTATE`), nil when
+  /// the kernel's answer has none.
+  public mutating func operationalState(index: Int32) throws(SystemError) -> UInt8? {
+    let message = NetlinkMessage.getLink(index: index, sequence: nextSequence())
+    try send(message, call: "RTM_GETLINK")
+    let reply = try receive(sequence: message.sequence, call: "RTM_GETLINK")
+    if let error = reply.acknowledgementError, error != 0 {
+      throw SystemError(code: -error, call: "RTM_GETLINK")
+    }
+    return reply.operationalState
+  }
+
+  /// Waits until a link is operationally up (`IF_OPER_UP`). A veth end gets its carrier
+  /// when both ends are up, but its transmit queue is activated later, by the link-watch
+  /// work (`linkwatch_do_dev` sets the operational state and calls `dev_activate` under
+  /// RTNL); until then every packet it sends is dropped by `noop_qdisc`. Polls every
+  /// millisecond and gives up with `ETIMEDOUT` after `timeout`.
+  public mutating func waitUntilUp(
+    index: Int32, timeout: Duration = .seconds(2)
+  ) throws(SystemError) {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while true {
+      if try operationalState(index: index) == RTNL.operationalStateUp { return }
+      if clock.now >= deadline {
+        throw SystemError(code: ETIMEDOUT, call: "wait for link \(index) to come up")
+      }
+      var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+      _ = nanosleep(&pause, nil)
+    }
+  }
+
   /// `ip addr add ADDRESS/PREFIX dev INDEX` (IPv4 with its broadcast address, IPv6 `nodad`).
   public mutating func addAddress(_ address: InterfaceAddress, index: Int32) throws(SystemError) {
     try request(

@@ -29,6 +29,8 @@ func closeDescriptor(_ descriptor: CInt) {
 enum LinuxCalls {
   /// `unshare(2)`.
   static let unshare = symbol("unshare", as: (@convention(c) (CInt) -> CInt).self)
+  /// `setns(2)`: moves the calling thread into the namespace a descriptor refers to.
+  static let setns = symbol("setns", as: (@convention(c) (CInt, CInt) -> CInt).self)
   /// `accept4(2)`.
   static let accept4 = symbol(
     "accept4",

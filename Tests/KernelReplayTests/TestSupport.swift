@@ -42,3 +42,39 @@ func replay(_ actions: [Action]) throws -> [Observation] {
 func outcomes(_ actions: [Action]) throws -> [Outcome] {
   try replay(actions).map(\.outcome)
 }
+
+/// `link HOST.IFACE HOST.IFACE`.
+func cable(_ a: String, _ b: String) -> (HostInterface, HostInterface) {
+  func end(_ text: String) -> HostInterface {
+    let parts = text.split(separator: ".", maxSplits: 1)
+    return HostInterface(host: String(parts[0]), interface: String(parts[1]))
+  }
+  return (end(a), end(b))
+}
+
+/// Replays `(host, action)` steps on a network of hosts built on a fresh namespace thread,
+/// calling `waitUntilReady()` before the first call, as the runner does.
+func replay(
+  hosts: [String], links: [(HostInterface, HostInterface)], _ steps: [(String, Action)]
+) throws -> [Observation] {
+  try NetworkNamespace.withFreshNamespaceThread {
+    let network = try KernelNetwork(hosts: hosts, links: links)
+    var ready = false
+    var result: [Observation] = []
+    for (host, action) in steps {
+      if action.isCall, !ready {
+        try network.waitUntilReady()
+        ready = true
+      }
+      result.append(network.perform(action, host: host))
+    }
+    return result
+  }
+}
+
+/// The outcomes only.
+func outcomes(
+  hosts: [String], links: [(HostInterface, HostInterface)], _ steps: [(String, Action)]
+) throws -> [Outcome] {
+  try replay(hosts: hosts, links: links, steps).map(\.outcome)
+}
