@@ -25,7 +25,8 @@ extension Namespace {
       source = src
     case .multicast:
       // ip4_datagram_connect routes a multicast destination by IP_MULTICAST_IF.
-      guard let device = multicastDevice(for: s, group: destination.address, scope: destination.scope),
+      guard
+        let device = multicastDevice(for: s, group: destination.address, scope: destination.scope),
         let primary = interface(named: device)
       else {
         return .failure(

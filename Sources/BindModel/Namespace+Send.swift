@@ -90,7 +90,8 @@ extension Namespace {
         .ENETUNREACH, rule: .sendUnreachable,
         "no route to \(destination.address): it is in no connected subnet and a fresh namespace has no default route"
       )
-    case .multicast where multicastDevice(for: s, group: destination.address, scope: destination.scope) == nil:
+    case .multicast
+    where multicastDevice(for: s, group: destination.address, scope: destination.scope) == nil:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
         "a fresh namespace has no multicast route for \(destination.address); IP_MULTICAST_IF (or IPV6_MULTICAST_IF, or a bound device) must pick the interface"
@@ -118,7 +119,8 @@ extension Namespace {
       let primary = interface(named: arrival)?.ipv4.first.map { IPAddress.v4($0.address) }
       source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? primary ?? .v4(.any)
     case .multicast:
-      arrival = multicastDevice(for: sender, group: destination.address, scope: destination.scope) ?? "lo"
+      arrival =
+        multicastDevice(for: sender, group: destination.address, scope: destination.scope) ?? "lo"
       let fallback: IPAddress? =
         destination.address.ipv4View != nil
         ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
@@ -145,7 +147,8 @@ extension Namespace {
     case .offHost(let i, _) where linkedInterfaces.contains(i):
       outbound = Transmission(packet: packet, sender: id, kind: .unicast, interface: i)
       return Prediction(
-        .nobody, rule: .deliveryOffHost, "the datagram leaves by \(i) for the host at its other end")
+        .nobody, rule: .deliveryOffHost, "the datagram leaves by \(i) for the host at its other end"
+      )
     case .offHost(let i, _):
       return Prediction(
         .nobody, rule: .deliveryOffHost,
@@ -200,7 +203,9 @@ extension Namespace {
     let group = packet.destination.address
     let port = packet.destination.port
     let joined = { (s: ModelSocket) in
-      s.memberships.contains { $0.group == group && ($0.interface ?? packet.arrival) == packet.arrival }
+      s.memberships.contains {
+        $0.group == group && ($0.interface ?? packet.arrival) == packet.arrival
+      }
     }
     let hostIsMember = udpTable.ports.contains { p in
       udpTable.chain(p).contains { joined(self[$0]) }

@@ -143,15 +143,17 @@ extension Namespace {
   /// dropped, and only the arrival interface's own addresses answer neighbour discovery.
   func dropReason(_ packet: Packet, host: String) -> String? {
     let arrival = packet.arrival
-    if let dst = packet.ipv4Destination, packet.destination.address.family == .inet
-      || packet.destination.address.ipv4View != nil
+    if let dst = packet.ipv4Destination,
+      packet.destination.address.family == .inet
+        || packet.destination.address.ipv4View != nil
     {
       let src = packet.source.address.ipv4View ?? .any
       if dst.isLoopback || src.isLoopback {
         return "\(host) drops the packet as a martian: a 127/8 address may not arrive from outside"
       }
       if case .local = addressType(src) {
-        return "\(host) drops the packet as a martian: its source \(src) is one of \(host)'s own addresses"
+        return
+          "\(host) drops the packet as a martian: its source \(src) is one of \(host)'s own addresses"
       }
       switch addressType(dst) {
       case .local: return nil

@@ -67,7 +67,8 @@ public enum Runner {
       var report = StepReport(
         line: statement.location.line, text: statement.text, expected: statement.expectation,
         predicted: prediction, kernel: observation, portDisagreement: nil,
-        modelPort: statement.action.socketName.flatMap { model.socket(named: $0)?.reportedPort } ?? 0,
+        modelPort: statement.action.socketName.flatMap { model.socket(named: $0)?.reportedPort }
+          ?? 0,
         verdict: .unjudged, isCall: statement.action.isCall)
       judge(&report, action: statement.action)
       steps.append(report)

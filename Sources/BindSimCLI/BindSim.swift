@@ -47,6 +47,13 @@ public enum BindSim {
       return BenchCommand(options: options).execute(output: &output)
     case .replay(let path):
       return ReplayChild.main(path: path, output: &output, errors: &errors)
+    case .replayBatch:
+      return BatchReplayChild.main(output: &output, errors: &errors)
+    case .fuzz(let options):
+      return FuzzCommand(
+        options: options, environment: environment, progressIsLive: outputIsTerminal
+      )
+      .execute(output: &output, errors: &errors)
     }
   }
 

@@ -15,6 +15,10 @@ enum Invocation: Equatable, Sendable {
   /// Internal: replay one scenario (read from standard input) in a fresh namespace and print
   /// the step reports as JSON. `verify` runs it as a child process.
   case replay(path: String)
+  /// Internal: replay a JSON array of scenarios, each in its own fresh namespace, printing one
+  /// JSON line per scenario. `fuzz` runs it as a child process (`__replay --batch`).
+  case replayBatch
+  case fuzz(FuzzOptions)
 
   struct RunOptions: Equatable, Sendable {
     var paths: [String] = []
@@ -42,7 +46,7 @@ enum Invocation: Equatable, Sendable {
     var scale: Double = 1
   }
 
-  static let commands = ["run", "check", "verify", "bench"]
+  static let commands = ["run", "check", "verify", "bench", "fuzz"]
 
   init(parsing arguments: [String]) throws(UsageError) {
     var rest = arguments[...]
@@ -59,7 +63,9 @@ enum Invocation: Equatable, Sendable {
       guard let path = rest.first else {
         throw UsageError(message: "missing scenario path", command: nil)
       }
-      self = .replay(path: path)
+      self = path == "--batch" ? .replayBatch : .replay(path: path)
+    case "fuzz":
+      self = try Self.fuzz(parsing: rest)
     case "run":
       var options = RunOptions()
       var parser = OptionReader(rest, command: first)
@@ -211,6 +217,8 @@ struct OptionReader {
     }
     return n
   }
+
+  mutating func string() throws(UsageError) -> String { try value() }
 
   mutating func number() throws(UsageError) -> Double {
     let text = try value()

@@ -134,7 +134,8 @@ struct ConnectionTests {
     #expect(m.bind("new", "127.0.0.1", 8000) == .ok)
   }
 
-  @Test func `broadcast needs SO_BROADCAST and reaches every wildcard and broadcast-bound socket`() {
+  @Test func `broadcast needs SO_BROADCAST and reaches every wildcard and broadcast-bound socket`()
+  {
     var m = ModelHarness()
     m.socket("w1", .udp4, [.reuseAddress(true)])
     m.socket("w2", .udp6, [.reuseAddress(true)])
@@ -154,15 +155,19 @@ struct ConnectionTests {
     var m = ModelHarness()
     m.perform(
       .interface(
-        name: "eth0", addresses: [InterfaceAddress(address: IPAddress("192.0.2.1")!, prefixLength: 24)]))
+        name: "eth0",
+        addresses: [InterfaceAddress(address: IPAddress("192.0.2.1")!, prefixLength: 24)]))
     m.socket("member", .udp4, [.reuseAddress(true)])
     m.socket("any", .udp4, [.reuseAddress(true)])
     m.socket("quiet", .udp4, [.reuseAddress(true), .multicastAll(false)])
     m.socket("six", .udp6, [.reuseAddress(true)])
     for name in ["member", "any", "quiet"] { m.bind(name, "0.0.0.0", 7400) }
     m.bind("six", "::", 7400)
-    #expect(m.perform(.join(name: "member", group: IPAddress("239.1.2.3")!, interface: nil)) == .failed(.ENODEV))
-    #expect(m.perform(.join(name: "member", group: IPAddress("239.1.2.3")!, interface: "eth0")) == .ok)
+    #expect(
+      m.perform(.join(name: "member", group: IPAddress("239.1.2.3")!, interface: nil))
+        == .failed(.ENODEV))
+    #expect(
+      m.perform(.join(name: "member", group: IPAddress("239.1.2.3")!, interface: "eth0")) == .ok)
     m.socket("tx", .udp4)
     #expect(m.send("tx", "239.1.2.3", 7400) == .failed(.ENETUNREACH))
     m.perform(.setsockopt(name: "tx", option: .multicastInterface(IPv4Address(192, 0, 2, 1))))

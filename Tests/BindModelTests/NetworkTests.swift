@@ -11,18 +11,24 @@ struct NetworkTests {
     init() {
       let wiring = [
         Action.host("a"), .host("b"),
-        .link(HostInterface(host: "a", interface: "eth0"), HostInterface(host: "b", interface: "eth0")),
+        .link(
+          HostInterface(host: "a", interface: "eth0"), HostInterface(host: "b", interface: "eth0")),
       ]
       network = Network(
         scenario: Scenario(
           statements: wiring.map {
-            Statement(action: $0, location: SourceLocation(line: 1, column: 1), expectation: nil, text: "")
+            Statement(
+              action: $0, location: SourceLocation(line: 1, column: 1), expectation: nil, text: "")
           }))
       for action in wiring { perform(action) }
       perform(.host("a"))
-      perform(.interface(name: "eth0", addresses: [Self.cidr("192.0.2.1", 24), Self.cidr("2001:db8::1", 64)]))
+      perform(
+        .interface(
+          name: "eth0", addresses: [Self.cidr("192.0.2.1", 24), Self.cidr("2001:db8::1", 64)]))
       perform(.host("b"))
-      perform(.interface(name: "eth0", addresses: [Self.cidr("192.0.2.2", 24), Self.cidr("2001:db8::2", 64)]))
+      perform(
+        .interface(
+          name: "eth0", addresses: [Self.cidr("192.0.2.2", 24), Self.cidr("2001:db8::2", 64)]))
     }
 
     static func cidr(_ a: String, _ length: Int) -> InterfaceAddress {
@@ -30,7 +36,8 @@ struct NetworkTests {
     }
 
     @discardableResult
-    mutating func perform(_ action: Action, _ address: String? = nil, _ port: UInt16 = 0) -> Outcome {
+    mutating func perform(_ action: Action, _ address: String? = nil, _ port: UInt16 = 0) -> Outcome
+    {
       let endpoint = address.map { Endpoint(address: IPAddress($0)!, port: port) }
       let p = network.perform(action, endpoint: endpoint, choices: &choices)
       return p.outcomes.single ?? .failed(Errno(code: -1, name: "\(p.outcomes)"))
