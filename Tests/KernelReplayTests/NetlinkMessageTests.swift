@@ -44,6 +44,45 @@ import Testing
     #expect(NetlinkMessage.createVethPair(name: "v0", peer: "bsp0", sequence: 2).bytes == expected)
   }
 
+  @Test func `a cable's peer carries IFLA_NET_NS_FD next to its name`() {
+    let zeros16 = [UInt8](repeating: 0, count: 16)
+    let expected: [UInt8] =
+      [
+        104, 0, 0, 0, 16, 0, 0x05, 0x06,  // RTM_NEWLINK, REQUEST | ACK | EXCL | CREATE
+        3, 0, 0, 0, 0, 0, 0, 0,
+      ]
+      + zeros16  // ifinfomsg
+      + [9, 0, 3, 0, 0x65, 0x74, 0x68, 0x30, 0, 0, 0, 0]  // IFLA_IFNAME "eth0\0" + 3 pad
+      + [60, 0, 18, 0]  // IFLA_LINKINFO, 4 + 12 + 44
+      + [9, 0, 1, 0, 0x76, 0x65, 0x74, 0x68, 0, 0, 0, 0]  // IFLA_INFO_KIND "veth\0" + 3 pad
+      + [44, 0, 2, 0]  // IFLA_INFO_DATA, 4 + 40
+      + [40, 0, 1, 0]  // VETH_INFO_PEER, 4 + 16 + 12 + 8
+      + zeros16  // the peer's ifinfomsg
+      + [9, 0, 3, 0, 0x65, 0x74, 0x68, 0x31, 0, 0, 0, 0]  // IFLA_IFNAME "eth1\0" + 3 pad
+      + [8, 0, 28, 0, 5, 0, 0, 0]  // IFLA_NET_NS_FD 5
+    #expect(
+      NetlinkMessage.createVethPair(name: "eth0", peer: "eth1", peerNamespace: 5, sequence: 3)
+        .bytes == expected)
+  }
+
+  @Test func `a link query is RTM_GETLINK for one index, and the answer has IFLA_OPERSTATE`() {
+    let expected: [UInt8] = [
+      32, 0, 0, 0, 18, 0, 0x01, 0x00, 6, 0, 0, 0, 0, 0, 0, 0,  // RTM_GETLINK, REQUEST
+      0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // ifinfomsg, index 4
+    ]
+    #expect(NetlinkMessage.getLink(index: 4, sequence: 6).bytes == expected)
+    let reply: [UInt8] =
+      [52, 0, 0, 0, 16, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]  // RTM_NEWLINK
+      + [0, 0, 1, 0, 4, 0, 0, 0, 0x43, 0x10, 1, 0, 0, 0, 0, 0]  // ifinfomsg, UP|RUNNING...
+      + [9, 0, 3, 0, 0x65, 0x74, 0x68, 0x30, 0, 0, 0, 0]  // IFLA_IFNAME "eth0"
+      + [5, 0, 16, 0, 6, 0, 0, 0]  // IFLA_OPERSTATE IF_OPER_UP
+    #expect(NetlinkMessage.parse(reply).first?.operationalState == 6)
+    #expect(NetlinkMessage.parse(Array(reply[..<48])).isEmpty)  // shorter than nlmsg_len
+    var withoutState = reply
+    withoutState[0] = 44
+    #expect(NetlinkMessage.parse(Array(withoutState[..<44])).first?.operationalState == nil)
+  }
+
   @Test func `an IPv4 address carries local, address and broadcast`() {
     let address = InterfaceAddress(address: IPAddress("192.0.2.1")!, prefixLength: 24)
     let expected: [UInt8] = [
