@@ -257,21 +257,27 @@ extension Namespace {
     guard group.isMulticast else {
       return .failure(.EINVAL, rule: .joinFailed, "\(group) is not a multicast group")
     }
+    let device: String
     if let interface {
       guard self.interface(named: interface) != nil else {
         return .failure(.ENODEV, rule: .joinFailed, "there is no interface called '\(interface)'")
       }
+      device = interface
+    } else if case .v6 = group, let first = interfaces.first(where: { !$0.isLoopback }) {
+      // Every IPv6 interface but lo gets a `multicast ff00::/8` route (addrconf), so the
+      // route lookup of ipv6_sock_mc_join finds one (verified on 6.18).
+      device = first.name
     } else {
       return .failure(
         .ENODEV, rule: .joinFailed,
         "no interface was given and a fresh namespace has no route for \(group) to pick one")
     }
-    let membership = Membership(group: group, interface: interface)
+    let membership = Membership(group: group, interface: device)
     if s.memberships.contains(membership) {
       return .failure(
-        .EADDRINUSE, rule: .joinFailed, "'\(s.name)' already joined \(group) on \(interface!)")
+        .EADDRINUSE, rule: .joinFailed, "'\(s.name)' already joined \(group) on \(device)")
     }
     self[id].memberships.append(membership)
-    return Prediction(.ok, rule: .joinOK, "'\(s.name)' joins \(group) on \(interface!)")
+    return Prediction(.ok, rule: .joinOK, "'\(s.name)' joins \(group) on \(device)")
   }
 }

@@ -91,6 +91,12 @@ extension Namespace {
         "no route to \(destination.address): it is in no connected subnet and a fresh namespace has no default route"
       )
     case .multicast
+    where destination.address.ipv4View == nil
+      && multicastDevice(for: s, group: destination.address, scope: destination.scope) == "lo":
+      return .failure(
+        .ENETUNREACH, rule: .sendUnreachable,
+        "lo has no ff00::/8 multicast route, so IPv6 multicast cannot be sent through it")
+    case .multicast
     where multicastDevice(for: s, group: destination.address, scope: destination.scope) == nil:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
