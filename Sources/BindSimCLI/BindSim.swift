@@ -44,7 +44,10 @@ public enum BindSim {
       return VerifyCommand(options: options, style: style, environment: environment)
         .execute(output: &output, errors: &errors)
     case .bench(let options):
-      return BenchCommand(options: options).execute(output: &output)
+      let status = BenchCommand(options: options).execute(output: &output)
+      guard options.replay > 0 else { return status }
+      return .worst(
+        status, ReplayBench(count: options.replay).execute(output: &output, environment: environment))
     case .replay(let path):
       return ReplayChild.main(path: path, output: &output, errors: &errors)
     case .replayBatch:

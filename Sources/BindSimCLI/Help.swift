@@ -86,15 +86,20 @@ enum Help {
       return """
         OVERVIEW: measure the model on generated scenarios
 
-        USAGE: bindsim bench [--scale <f>]
+        USAGE: bindsim bench [--scale <f>] [--replay <n>]
 
         Runs 100,000 binds over many ports and addresses, port-0 binds that exhaust the
         default range (28,232 ports), and 100,000 deliveries with 1,000 sockets on one port,
         each at its size and at twice its size, and prints time per operation, the doubling
         ratio (linear growth is about 2.0) and peak memory.
 
+        With --replay, also verifies n generated 10-statement scenarios on the kernel, each in a
+        fresh network namespace (needs root or user namespaces), and prints scenarios per
+        second and the ratio of model time to kernel-replay time on the same scenarios.
+
         OPTIONS:
-          --scale <f>  Multiply every size by f (default 1).
+          --scale <f>   Multiply every size by f (default 1).
+          --replay <n>  Also measure kernel replay on n scenarios.
 
         """
     default:

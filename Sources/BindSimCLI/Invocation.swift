@@ -44,6 +44,8 @@ enum Invocation: Equatable, Sendable {
   struct BenchOptions: Equatable, Sendable {
     /// Multiplies every benchmark's size (1 = the sizes the README quotes).
     var scale: Double = 1
+    /// Also replay this many generated scenarios on the kernel (0: skip; needs a namespace).
+    var replay = 0
   }
 
   static let commands = ["run", "check", "verify", "bench", "fuzz"]
@@ -148,7 +150,9 @@ enum Invocation: Equatable, Sendable {
         case .option("--help"), .option("-h"):
           self = .help(command: first)
           return
-        case .option(let o): throw parser.unknown(o, known: ["--scale", "--help"])
+        case .option("--replay"):
+          options.replay = Int(try parser.integer(UInt16.self))
+        case .option(let o): throw parser.unknown(o, known: ["--scale", "--replay", "--help"])
         case .argument(let a):
           throw UsageError(message: "unexpected argument '\(a)'", command: first)
         }

@@ -72,10 +72,12 @@ struct VerifyCommand {
     return .worst(status, report.status)
   }
 
+  /// How many replays run at once: `--jobs`, or the number of cores.
+  var jobs: Int { options.jobs > 0 ? options.jobs : ProcessInfo.processInfo.activeProcessorCount }
+
   /// Replays every file, `jobs` at a time, each in its own child process.
   func replayAll(_ paths: [String]) -> [FileOutcome] {
     let executable = environment["BINDSIM_EXECUTABLE"] ?? "/proc/self/exe"
-    let jobs = options.jobs > 0 ? options.jobs : ProcessInfo.processInfo.activeProcessorCount
     let timeout = Duration.milliseconds(Int64(options.timeout * 1000))
     let results = Mutex<[Int: FileOutcome]>([:])
     let next = Atomic<Int>(0)
