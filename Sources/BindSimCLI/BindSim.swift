@@ -47,7 +47,8 @@ public enum BindSim {
       let status = BenchCommand(options: options).execute(output: &output)
       guard options.replay > 0 else { return status }
       return .worst(
-        status, ReplayBench(count: options.replay).execute(output: &output, environment: environment))
+        status,
+        ReplayBench(count: options.replay).execute(output: &output, environment: environment))
     case .replay(let path):
       return ReplayChild.main(path: path, output: &output, errors: &errors)
     case .replayBatch:
