@@ -13,7 +13,7 @@ extension ScenarioGenerator {
     if open.isEmpty { return socketLine() }
     let canOpen = open.count < Self.maximumOpenSockets
     let kind: StatementKind = random.weighted([
-      (canOpen ? 18 : 0, .socket), (22, .bind), (7, .listen), (10, .connect), (5, .accept),
+      (canOpen ? 18 : 0, .socket), (26, .bind), (7, .listen), (10, .connect), (5, .accept),
       (14, .send), (5, .setsockopt), (3, .disconnect), (5, .join), (5, .close),
       (2, .interface), (2, .sysctl),
     ])
@@ -175,10 +175,10 @@ extension ScenarioGenerator {
   /// another number.
   mutating func portText() -> String {
     let holders = open.filter { socket($0).localPort != 0 }
-    let hot = hotPorts[random.weighted([(60, 0), (30, 1), (10, hotPorts.count - 1)])]
+    let hot = hotPorts[random.weighted([(65, 0), (25, 1), (10, hotPorts.count - 1)])]
     let other = random.pick([7999, 1, 65535, Int(rangePort ?? 40000)])
     let kind = random.weighted([
-      (62, 0), (18, 1), (holders.isEmpty ? 0 : 10, 2), (10, 3),
+      (70, 0), (14, 1), (holders.isEmpty ? 0 : 8, 2), (8, 3),
     ])
     switch kind {
     case 0: return "\(hot)"
