@@ -211,6 +211,110 @@ struct KernelNetworkTests {
     }
   }
 
+  @Test func `broadcast and multicast reach both ends of the cable`() throws {
+    let result = try outcomes(
+      hosts: twoHosts, links: oneCable,
+      addresses + [
+        socket("hereA", .udp4, on: "a"),
+        ("a", .bind(name: "hereA", endpoint: endpoint("0.0.0.0", 1060))),
+        socket("thereB", .udp4, on: "b"),
+        ("b", .bind(name: "thereB", endpoint: endpoint("0.0.0.0", 1060))),
+        ("a", .socket(name: "caster", kind: .udp4, options: [.broadcast(true)], uid: 0)),
+        ("a", .send(name: "caster", endpoint: endpoint("192.0.2.255", 1060))),
+        ("a", .send(name: "caster", endpoint: endpoint("255.255.255.255", 1060))),
+        ("a", .join(name: "hereA", group: IPAddress("239.1.1.1")!, interface: "eth0")),
+        ("b", .join(name: "thereB", group: IPAddress("239.1.1.1")!, interface: "eth0")),
+        ("a", .setsockopt(name: "caster", option: .multicastInterface(IPv4Address("192.0.2.1")!))),
+        ("a", .send(name: "caster", endpoint: endpoint("239.1.1.1", 1060))),
+      ])
+    #expect(
+      result == [
+        .ok, .ok, .ok, .ok, .ok, .ok, .ok, .receivers(["hereA", "thereB"]),
+        .failed(.ENETUNREACH), .ok, .ok, .ok, .receivers(["hereA", "thereB"]),
+      ])
+  }
+
+  @Test func `a connected sender hears the other host's port unreachable`() throws {
+    let result = try outcomes(
+      hosts: twoHosts, links: oneCable,
+      addresses + [
+        socket("client", .udp4, on: "a"),
+        ("a", .connect(name: "client", endpoint: endpoint("192.0.2.2", 9))),
+        ("a", .send(name: "client", endpoint: nil)),
+        ("a", .send(name: "client", endpoint: nil)),  // the error, and nothing sent
+        ("a", .send(name: "client", endpoint: nil)),
+        socket("client6", .udp6, on: "a"),
+        ("a", .connect(name: "client6", endpoint: endpoint("2001:db8::2", 9))),
+        ("a", .send(name: "client6", endpoint: nil)),
+        ("a", .send(name: "client6", endpoint: nil)),
+        socket("loose", .udp4, on: "a"),
+        ("a", .send(name: "loose", endpoint: endpoint("192.0.2.2", 9))),
+        ("a", .send(name: "loose", endpoint: endpoint("192.0.2.2", 9))),
+      ])
+    #expect(
+      result == [
+        .ok, .ok, .ok, .ok, .nobody, .failed(.ECONNREFUSED), .nobody, .ok, .ok, .nobody,
+        .failed(.ECONNREFUSED), .ok, .nobody, .nobody,
+      ])
+  }
+
+  @Test func `the weak host model crosses the cable for IPv4 only`() throws {
+    // b's extra addresses are on lo and on an interface with no cable.
+    let result = try outcomes(
+      hosts: twoHosts, links: oneCable,
+      addresses + [
+        ("b", interface("lo", "192.0.2.9/32", "2001:db8::9/128")),
+        ("b", interface("eth1", "192.0.2.10/32", "2001:db8::10/128")),
+        socket("srv4", .udp4, on: "b"),
+        ("b", .bind(name: "srv4", endpoint: endpoint("0.0.0.0", 1060))),
+        socket("srv6", .udp6, on: "b"),
+        ("b", .bind(name: "srv6", endpoint: endpoint("::", 1061))),
+        socket("c4", .udp4, on: "a"),
+        ("a", .send(name: "c4", endpoint: endpoint("192.0.2.9", 1060))),
+        ("a", .send(name: "c4", endpoint: endpoint("192.0.2.10", 1060))),
+        socket("c6", .udp6, on: "a"),
+        // a's neighbour solicitation for ::9 arrives on b's eth0, which does not own ::9.
+        ("a", .send(name: "c6", endpoint: endpoint("2001:db8::9", 1061))),
+        ("a", .send(name: "c6", endpoint: endpoint("2001:db8::10", 1061))),
+        ("a", .send(name: "c6", endpoint: endpoint("2001:db8::2", 1061))),
+      ])
+    #expect(
+      result == [
+        .ok, .ok, .ok, .ok, .ok, .ok, .ok, .ok, .ok, .receivers(["srv4"]),
+        .receivers(["srv4"]), .ok, .nobody, .nobody, .receivers(["srv6"]),
+      ])
+  }
+
+  @Test func `loopback sources never reach the other host`() throws {
+    let result = try outcomes(
+      hosts: twoHosts, links: oneCable,
+      addresses + [
+        socket("srv6", .udp6, on: "b"),
+        ("b", .bind(name: "srv6", endpoint: endpoint("::", 1061))),
+        socket("web6", .tcp6, on: "b"),
+        ("b", .bind(name: "web6", endpoint: endpoint("::", 8080))),
+        ("b", .listen(name: "web6")),
+        socket("lo4", .udp4, on: "a"),
+        ("a", .bind(name: "lo4", endpoint: endpoint("127.0.0.1", 0))),
+        ("a", .send(name: "lo4", endpoint: endpoint("192.0.2.2", 1061))),
+        socket("lo6", .udp6, on: "a"),
+        ("a", .bind(name: "lo6", endpoint: endpoint("::1", 0))),
+        ("a", .send(name: "lo6", endpoint: endpoint("2001:db8::2", 1061))),
+        socket("tlo4", .tcp4, on: "a"),
+        ("a", .bind(name: "tlo4", endpoint: endpoint("127.0.0.1", 0))),
+        ("a", .connect(name: "tlo4", endpoint: endpoint("192.0.2.2", 8080))),
+        socket("tlo6", .tcp6, on: "a"),
+        ("a", .bind(name: "tlo6", endpoint: endpoint("::1", 0))),
+        // b drops the SYN (::1 source on a non-loopback interface): no answer at all.
+        ("a", .connect(name: "tlo6", endpoint: endpoint("2001:db8::2", 8080))),
+      ])
+    #expect(
+      result == [
+        .ok, .ok, .ok, .ok, .ok, .ok, .ok, .ok, .ok, .failed(.EINVAL), .ok, .ok, .nobody, .ok,
+        .ok, .failed(.EINVAL), .ok, .ok, .failed(.ETIMEDOUT),
+      ])
+  }
+
   @Test func `invalid wiring is a namespace error`() throws {
     let errors = try NetworkNamespace.withFreshNamespaceThread {
       var messages: [String] = []
