@@ -12,6 +12,7 @@ enum Help {
       check     Compare every written expectation (=> ...) with the model's prediction.
       verify    Replay scenarios on the real kernel, each in a fresh network namespace.
       bench     Measure the model's speed on generated scenarios.
+      fuzz      Differential testing: random scenarios on the model and on the kernel.
 
     OPTIONS:
       --version   Show the version.
@@ -20,7 +21,7 @@ enum Help {
     EXIT STATUS:
       0 all agree, 1 a disagreement, 64 usage error, 65 invalid scenario file,
       66 unreadable file, 70 internal error, 73 cannot write (--update),
-      77 no private network namespace can be made (verify)
+      77 no private network namespace can be made (verify, fuzz)
 
     """
 
@@ -100,6 +101,40 @@ enum Help {
         OPTIONS:
           --scale <f>   Multiply every size by f (default 1).
           --replay <n>  Also measure kernel replay on n scenarios.
+
+        """
+    case "fuzz":
+      return """
+        OVERVIEW: differential testing of the model against the kernel (or of the parser)
+
+        USAGE: bindsim fuzz [--seed <s>] [--count <n>] [--out <dir>] [--jobs <j>]
+               bindsim fuzz --parser [--seed <s>] [--count <n>] [--out <dir>] <path>...
+
+        Generates random valid scenarios from the seed and replays each on the kernel, in a
+        fresh network namespace, in lock-step with the model (batches of scenarios per child
+        process; never a socket in the caller's namespace). One scenario of every distinct
+        class of disagreement is shrunk, re-checked on the kernel at every step, and written
+        into <dir> with the kernel's outcomes as expectations. A summary ends the run:
+        scenarios per second, and each class by rule with its count and file.
+
+        With --parser, mutates the *.scenario files under the paths (bytes, words, lines, NUL,
+        invalid UTF-8) and checks, in this process, that the parser and the model never crash
+        or hang and that every rejection is located inside the input. The last line is
+        `N passed, M failed`; failing inputs are written into <dir>.
+
+        OPTIONS:
+          --seed <s>     The run's seed (default: from the clock; the summary names it).
+          --count <n>    Scenarios to generate (default 1000), or mutations (default 10000).
+          --out <dir>    Where findings are written (default fuzz-findings).
+          --jobs <j>     Replay children at once (default: 8 per core).
+          --timeout <s>  Time limit per scenario (default 10), or per parser input (default 1).
+          --parser       Fuzz the parser instead of comparing with the kernel.
+
+        A progress line is shown on a terminal only.
+
+        EXIT STATUS: 0 no disagreement, 1 a disagreement (or a failing parser input, or a
+        replay that did not finish), 64 usage, 66 unreadable file, 73 cannot write,
+        77 no private network namespace.
 
         """
     default:

@@ -89,6 +89,13 @@ struct FuzzMutatorTests {
     #expect(result.output.hasSuffix("300 passed, 0 failed\n"))
   }
 
+  @Test func `fuzz has help`() {
+    let result = CLI.run(["fuzz", "--help"])
+    #expect(result.status == .success)
+    #expect(result.output.contains("USAGE: bindsim fuzz"))
+    #expect(CLI.run(["--help"]).output.contains("  fuzz "))
+  }
+
   @Test(arguments: [
     (["fuzz", "--parser"], "error: --parser needs scenario files or folders\n"),
     (
