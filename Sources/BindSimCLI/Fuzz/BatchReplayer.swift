@@ -36,7 +36,7 @@ struct BatchReplayer: Sendable {
   /// The time limit of a child replaying `count` scenarios: generous, since a batch only
   /// times out when a scenario hangs, and then its scenarios are replayed one by one.
   func limit(forBatchOf count: Int) -> Duration {
-    count <= 1 ? timeout : timeout + .seconds(3) * count
+    count <= 1 ? timeout : timeout + min(.seconds(3), timeout) * count
   }
 
   /// Replays scenarios `0..<count`, made on the worker threads by `scenario(index)`, and calls
