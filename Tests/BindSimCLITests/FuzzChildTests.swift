@@ -56,7 +56,7 @@ struct FuzzChildTests {
     let script = try Self.child(
       "input=$(cat)\ncase \"$input\" in *x*) echo '\(line)';; esac\nsleep 30")
     let replayer = BatchReplayer(
-      executable: script, jobs: 1, batchSize: 2, timeout: .milliseconds(300))
+      executable: script, jobs: 1, batchSize: 2, timeout: .seconds(1))
     let outcomes = try replayer.replayAll(["x", "y"])
     guard case .invalid(let message) = outcomes[0] else {
       Issue.record("\(outcomes[0])")
