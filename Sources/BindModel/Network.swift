@@ -47,6 +47,32 @@ public struct Network: Hashable, Sendable {
     hostNames.append(name)
   }
 
+  /// Every host a scenario uses, in file order: `local` when a statement comes before any
+  /// `host` line (or there is none), then each host named by `host` or `link`.
+  public static func hosts(of scenario: Scenario) -> [String] {
+    var names: [String] = []
+    var sawHost = false
+    for statement in scenario.statements {
+      switch statement.action {
+      case .host(let name):
+        sawHost = true
+        if !names.contains(name) { names.append(name) }
+      case .link(let a, let b):
+        for h in [a.host, b.host] where !names.contains(h) { names.append(h) }
+      default:
+        if !sawHost && !names.contains("local") { names.insert("local", at: 0) }
+      }
+    }
+    return names.isEmpty ? ["local"] : names
+  }
+
+  /// The cables of a scenario.
+  public static func links(of scenario: Scenario) -> [(HostInterface, HostInterface)] {
+    scenario.statements.compactMap {
+      if case .link(let a, let b) = $0.action { (a, b) } else { nil }
+    }
+  }
+
   /// Whether the file has more than the implicit single host.
   public var hasSeveralHosts: Bool { hostNames.count > 1 || hostNames.first != "local" }
 

@@ -58,7 +58,9 @@ struct ReplayBench {
       default: failures += 1
       }
     }
-    let scenarios = paths.compactMap { try? ScenarioParser.parse(String(contentsOfFile: $0, encoding: .utf8)) }
+    let scenarios = paths.compactMap {
+      try? ScenarioParser.parse(String(contentsOfFile: $0, encoding: .utf8))
+    }
     let model = clock.measure {
       for s in scenarios { _ = try? Runner.run(s) }
     }

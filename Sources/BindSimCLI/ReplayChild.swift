@@ -27,10 +27,19 @@ enum ReplayChild {
       errors.write("\n")
       return .dataError
     }
-    let kernel = KernelStack()
+    let kernel: KernelNetwork
+    do {
+      kernel = try KernelNetwork(
+        hosts: Network.hosts(of: scenario), links: Network.links(of: scenario))
+    } catch {
+      errors.write("cannot set up the scenario's hosts: \(error)\n")
+      return .software
+    }
     var result = ReplayResult(release: NetworkNamespace.kernelRelease(), steps: [], runError: nil)
     do {
-      result.steps = try Runner.run(scenario, kernel: { action, _ in kernel.perform(action) }).steps
+      result.steps = try Runner.run(
+        scenario, kernel: { action, host in kernel.perform(action, host: host) }
+      ).steps
     } catch {
       result.runError = ReplayResult.RunErrorPayload(
         line: error.location.line, column: error.location.column, length: error.length,

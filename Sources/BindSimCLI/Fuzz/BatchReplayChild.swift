@@ -85,8 +85,13 @@ enum BatchReplayChild {
 
   /// One run in lock-step with a new kernel stack, released (closing every socket) at the end.
   private static func run(_ scenario: Scenario) throws(RunError) -> [StepReport] {
-    let kernel = KernelStack()
+    guard
+      let kernel = try? KernelNetwork(
+        hosts: Network.hosts(of: scenario), links: Network.links(of: scenario))
+    else { return [] }
     defer { withExtendedLifetime(kernel) {} }
-    return try Runner.run(scenario, kernel: { action, _ in kernel.perform(action) }).steps
+    return try Runner.run(
+      scenario, kernel: { action, host in kernel.perform(action, host: host) }
+    ).steps
   }
 }
