@@ -32,6 +32,7 @@ public struct Errno: Hashable, Sendable, Comparable, CustomStringConvertible {
   public static let EINVAL = Errno(code: 22, name: "EINVAL")
   public static let EMFILE = Errno(code: 24, name: "EMFILE")
   public static let EPIPE = Errno(code: 32, name: "EPIPE")
+  public static let EPROTO = Errno(code: 71, name: "EPROTO")
   public static let ENOTSOCK = Errno(code: 88, name: "ENOTSOCK")
   public static let EDESTADDRREQ = Errno(code: 89, name: "EDESTADDRREQ")
   public static let EMSGSIZE = Errno(code: 90, name: "EMSGSIZE")
@@ -58,7 +59,8 @@ public struct Errno: Hashable, Sendable, Comparable, CustomStringConvertible {
   /// Every errno the language accepts by name.
   public static let all: [Errno] = [
     .EPERM, .ENOENT, .EINTR, .EBADF, .EAGAIN, .ENOMEM, .EACCES, .EFAULT, .EBUSY, .EEXIST, .ENODEV,
-    .EINVAL, .EMFILE, .EPIPE, .ENOTSOCK, .EDESTADDRREQ, .EMSGSIZE, .EPROTOTYPE, .ENOPROTOOPT,
+    .EINVAL, .EMFILE, .EPIPE, .EPROTO, .ENOTSOCK, .EDESTADDRREQ, .EMSGSIZE, .EPROTOTYPE,
+    .ENOPROTOOPT,
     .EPROTONOSUPPORT, .EOPNOTSUPP, .EAFNOSUPPORT, .EADDRINUSE, .EADDRNOTAVAIL, .ENETDOWN,
     .ENETUNREACH, .ECONNABORTED, .ECONNRESET, .ENOBUFS, .EISCONN, .ENOTCONN, .ETIMEDOUT,
     .ECONNREFUSED, .EHOSTUNREACH, .EALREADY, .EINPROGRESS,

@@ -60,6 +60,9 @@ public struct ModelSocket: Hashable, Sendable {
   public var addressLocked = false
   /// The port was chosen by `connect()` (`SOCK_CONNECT_BIND`), not held through `bind()`.
   public var connectBound = false
+  /// A TCP connect failed (`sock->state` is SS_DISCONNECTING): listen() gives EINVAL and
+  /// another connect() ECONNABORTED.
+  public var connectFailed = false
   /// The port `getsockname` still reports after the kernel released it (`inet_sport` outlives
   /// `inet_num` when a TCP connect is refused).
   public var staleLocalPort: UInt16 = 0

@@ -62,6 +62,11 @@ extension Namespace {
     if s.state == .listening {
       return Prediction(.ok, rule: .listenOK, "'\(s.name)' is already listening")
     }
+    if s.connectFailed {
+      return .failure(
+        .EINVAL, rule: .listenInvalidState,
+        "'\(s.name)' had a connect() refused; such a socket cannot listen")
+    }
     if s.state != .closed {
       return .failure(
         .EINVAL, rule: .listenInvalidState, "'\(s.name)' is connected; it cannot listen")
@@ -230,6 +235,11 @@ extension Namespace {
   /// listener's port (the kernel created it with the connection).
   mutating func accept(_ id: SocketID, as name: String) -> Prediction {
     let s = self[id]
+    if s.transport == .udp {
+      return .failure(
+        .EOPNOTSUPP, rule: .acceptNotListening,
+        "'\(s.name)' is a UDP socket; accept() is for TCP listeners (sock_no_accept)")
+    }
     guard s.state == .listening else {
       return .failure(.EINVAL, rule: .acceptNotListening, "'\(s.name)' is not listening")
     }
@@ -253,6 +263,11 @@ extension Namespace {
       return .failure(
         .ENOPROTOOPT, rule: .optionWrongLevel,
         "IPV6_JOIN_GROUP is an IPv6-level option and '\(s.name)' is an AF_INET socket")
+    }
+    if s.transport == .tcp {
+      return .failure(
+        .EPROTO, rule: .joinFailed,
+        "'\(s.name)' is a TCP socket; only datagram sockets join multicast groups (EPROTO)")
     }
     guard group.isMulticast else {
       return .failure(.EINVAL, rule: .joinFailed, "\(group) is not a multicast group")

@@ -2,9 +2,10 @@ extension Namespace {
   /// UDP `connect()` (`ip4_datagram_connect`, `ip6_datagram_connect`): autobind if needed, then
   /// a wildcard-bound socket takes the route's source address and is rehashed, so it no longer
   /// covers the other addresses (reference §8).
-  mutating func connectUDP(_ id: SocketID, to destination: Endpoint, choices: inout Choices)
+  mutating func connectUDP(_ id: SocketID, to written: Endpoint, choices: inout Choices)
     -> Prediction
   {
+    let destination = thisHost(written, for: self[id])
     // inet_dgram_connect autobinds before the protocol's connect checks anything (verified
     // on 6.18: a connect refused with EAFNOSUPPORT still leaves a port behind).
     if let refusal = autobind(id, choices: &choices) {
@@ -66,10 +67,16 @@ extension Namespace {
 
   /// TCP `connect()` (`tcp_v4_connect`, `tcp_v6_connect`) on one host: the SYN is looked up
   /// like an incoming one (`__inet_lookup_listener`), and no listener means a reset.
-  mutating func connectTCP(_ id: SocketID, to destination: Endpoint, choices: inout Choices)
+  mutating func connectTCP(_ id: SocketID, to written: Endpoint, choices: inout Choices)
     -> Prediction
   {
+    let destination = thisHost(written, for: self[id])
     let s = self[id]
+    if s.connectFailed {
+      return .failure(
+        .ECONNABORTED, rule: .connectInvalid,
+        "'\(s.name)' already had a connect() refused; the socket cannot connect again")
+    }
     if s.state != .closed {
       return .failure(
         .EISCONN, rule: .connectAlreadyConnected,
@@ -151,6 +158,7 @@ extension Namespace {
   /// did not lock is forgotten.
   mutating func refuse(_ id: SocketID, addressBefore: IPAddress?) {
     let client = self[id]
+    self[id].connectFailed = true
     if !client.portLocked {
       self[id].staleLocalPort = client.localPort
       unhash(id)

@@ -69,6 +69,14 @@ extension Namespace {
         self[id].boundDevice = device
       }
       refreshBlockers(id)
+    case .multicastInterface where s.transport == .tcp:
+      return .failure(
+        .EINVAL, rule: .optionWrongLevel, "IP_MULTICAST_IF is refused on a TCP socket")
+    case .ipv6MulticastInterface where s.transport == .tcp:
+      return .failure(
+        .ENOPROTOOPT, rule: .optionWrongLevel, "IPV6_MULTICAST_IF is refused on a TCP socket")
+    case .ipv6MulticastInterface(let device) where device.isEmpty:
+      self[id].ipv6MulticastInterface = nil
     case .multicastInterface(let address):
       if !address.isAny {
         guard case .local = addressType(address),

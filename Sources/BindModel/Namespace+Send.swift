@@ -34,6 +34,27 @@ extension Namespace {
     return nil
   }
 
+  /// The wildcard as a destination means this host (`ip_route_output_key_hash_rcu`: no
+  /// daddr becomes the source or 127.0.0.1; IPv6's "sendto(::) means sendto(::1)").
+  func thisHost(_ destination: Endpoint, for s: ModelSocket) -> Endpoint {
+    var d = destination
+    switch destination.address {
+    case .v4(let a) where a.isAny:
+      d.address =
+        s.localAddress.flatMap { $0.isAny ? nil : $0.ipv4View.map { .v4($0) } } ?? .v4(.loopback)
+    case .v6(let a) where a.isAny:
+      if case .v6(let local)? = s.localAddress, local.v4Mapped != nil {
+        d.address = .v6(IPv6Address(v4Mapped: .loopback))
+      } else {
+        d.address = .v6(.loopback)
+      }
+    case .v6(let a) where a.v4Mapped?.isAny == true:
+      d.address = .v6(IPv6Address(v4Mapped: .loopback))
+    default: break
+    }
+    return d
+  }
+
   /// Autobinds a socket with no port for `sendto()`/`connect()` (`inet_autobind`): the
   /// protocol picks an ephemeral port; any failure becomes EAGAIN.
   mutating func autobind(_ id: SocketID, choices: inout Choices) -> Prediction? {
@@ -77,11 +98,16 @@ extension Namespace {
     }
     // inet_send_prepare autobinds before the protocol looks at the destination at all.
     if let refusal = autobind(id, choices: &choices) { return refusal }
-    guard let destination = given ?? s.peer else {
+    guard let written = given ?? s.peer else {
       return .failure(
         .EDESTADDRREQ, rule: .sendNoDestination,
         "'\(s.name)' is not connected, so send needs a destination")
     }
+    if given != nil && written.port == 0 {
+      return .failure(
+        .EINVAL, rule: .sendNoDestination, "a datagram cannot be sent to port 0 (udp_sendmsg)")
+    }
+    let destination = thisHost(written, for: s)
     if let refusal = checkFamily(s, destination, rule: .sendFamily) { return refusal }
     let route = route(to: destination.address)
     switch route {
