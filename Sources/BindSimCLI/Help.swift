@@ -74,7 +74,8 @@ enum Help {
 
         OPTIONS:
           --timeout <s>  Time limit per scenario in seconds (default 10).
-          --jobs <n>     Scenarios replayed in parallel (default: the number of cores).
+          --jobs <n>     Replay children at once (default: four per core); each child
+                         replays a batch of scenarios, each in its own fresh namespace.
           --update       Write the kernel's outcomes into the files' expectations, keeping
                          comments and layout. Refused when CI is set, unless --force.
           -h, --help     Show this help.

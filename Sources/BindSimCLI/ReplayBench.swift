@@ -67,7 +67,7 @@ struct ReplayBench {
     let seconds = Self.seconds(replay)
     output.write(
       "replay: \(count) scenarios of 10 statements in \(String(format: "%.2f", seconds)) s, "
-        + "\(String(format: "%.0f", Double(count) / seconds)) scenarios/s with \(verify.jobs) jobs; "
+        + "\(String(format: "%.0f", Double(count) / seconds)) scenarios/s with \(verify.replayChildren) replay children; "
         + "model/kernel time ratio \(String(format: "%.4f", Self.seconds(model) / seconds))"
         + (failures > 0 ? "; \(failures) disagreements" : "") + "\n")
     return failures > 0 ? .failure : .success

@@ -72,6 +72,9 @@ struct VerifyCommand {
     return .worst(status, report.status)
   }
 
+  /// Replay children at once: `--jobs`, or four per core (a replay mostly waits).
+  var replayChildren: Int { options.jobs > 0 ? options.jobs : 4 * jobs }
+
   /// How many replays run at once: `--jobs`, or the number of cores.
   var jobs: Int { options.jobs > 0 ? options.jobs : ProcessInfo.processInfo.activeProcessorCount }
 
@@ -79,24 +82,39 @@ struct VerifyCommand {
   func replayAll(_ paths: [String]) -> [FileOutcome] {
     let executable = environment["BINDSIM_EXECUTABLE"] ?? "/proc/self/exe"
     let timeout = Duration.milliseconds(Int64(options.timeout * 1000))
-    let results = Mutex<[Int: FileOutcome]>([:])
-    let next = Atomic<Int>(0)
-    let group = DispatchGroup()
-    for _ in 0..<max(1, min(jobs, paths.count)) {
-      group.enter()
-      let thread = Thread {
-        while true {
-          let index = next.add(1, ordering: .relaxed).oldValue
-          guard index < paths.count else { break }
-          let outcome = Self.replay(paths[index], executable: executable, timeout: timeout)
-          results.withLock { $0[index] = outcome }
-        }
-        group.leave()
+    // Files that do not load are reported as they are; the others are replayed in batches,
+    // many scenarios per child (each still in its own fresh namespace), so child start-up
+    // is paid once per batch. A batch child that crashes or hangs falls back to one child
+    // per scenario, so a bad scenario costs only itself.
+    var outcomes = [FileOutcome?](repeating: nil, count: paths.count)
+    var texts: [String] = []
+    var indices: [Int] = []
+    for (i, path) in paths.enumerated() {
+      switch ScenarioFile.load(path) {
+      case .failure(let error): outcomes[i] = .failedToLoad(error)
+      case .success(let file):
+        texts.append(file.source)
+        indices.append(i)
       }
-      thread.start()
     }
-    group.wait()
-    return results.withLock { all in paths.indices.map { all[$0]! } }
+    let workers = replayChildren
+    let replayer = BatchReplayer(
+      executable: executable, jobs: workers,
+      batchSize: max(1, min(16, texts.count / max(1, workers * 2))), timeout: timeout)
+    do {
+      let replayed = try replayer.replayAll(texts)
+      for (k, outcome) in replayed.enumerated() {
+        switch outcome {
+        case .replayed(let r): outcomes[indices[k]] = .replayed(r)
+        case .invalid(let why): outcomes[indices[k]] = .crashed(why)
+        case .timedOut: outcomes[indices[k]] = .timedOut
+        case .crashed(let why): outcomes[indices[k]] = .crashed(why)
+        }
+      }
+    } catch {
+      for i in indices { outcomes[i] = .noNamespace(error.reason) }
+    }
+    return outcomes.map { $0 ?? .crashed("not replayed") }
   }
 
   /// Loads one file and replays it in a child: `bindsim __replay PATH`, scenario on stdin.
