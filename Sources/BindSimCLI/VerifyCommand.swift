@@ -116,37 +116,4 @@ struct VerifyCommand {
     }
     return outcomes.map { $0 ?? .crashed("not replayed") }
   }
-
-  /// Loads one file and replays it in a child: `bindsim __replay PATH`, scenario on stdin.
-  static func replay(_ path: String, executable: String, timeout: Duration) -> FileOutcome {
-    let file: ScenarioFile
-    switch ScenarioFile.load(path) {
-    case .failure(let error): return .failedToLoad(error)
-    case .success(let f): file = f
-    }
-    let child = ChildProcess(
-      executable: executable, arguments: ["__replay", path], timeout: timeout)
-    let result: ChildProcessResult
-    do {
-      result = try child.run(input: Array(file.source.utf8))
-    } catch {
-      return .crashed("cannot start \(executable): \(error)")
-    }
-    if result.timedOut { return .timedOut }
-    let stderr = String(decoding: result.standardError, as: UTF8.self)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
-    switch result.termination {
-    case .exited(ExitStatus.noNamespace.rawValue):
-      return .noNamespace(stderr)
-    case .exited(0):
-      do {
-        return .replayed(
-          try JSONDecoder().decode(ReplayResult.self, from: Data(result.standardOutput)))
-      } catch {
-        return .crashed("unreadable replay report: \(error)")
-      }
-    default:
-      return .crashed("the replay \(result.termination)\(stderr.isEmpty ? "" : ": \(stderr)")")
-    }
-  }
 }
