@@ -117,16 +117,24 @@ public struct ChildProcess: Sendable {
       for pointer in envp ?? [] { free(pointer) }
     }
     var pid: pid_t = 0
-    let result = argv.withUnsafeBufferPointer { arguments in
-      if let envp {
-        return envp.withUnsafeBufferPointer { environment in
-          posix_spawn(
-            &pid, executable, &actions, &attributes, arguments.baseAddress!,
-            environment.baseAddress!)
+    var result: CInt = 0
+    // ETXTBSY: a script written a moment ago may still be open for writing in a child that
+    // another thread of this process forked meanwhile (the descriptor is inherited until
+    // that child execs). The classic remedy is to try again shortly.
+    for attempt in 0..<50 {
+      result = argv.withUnsafeBufferPointer { arguments in
+        if let envp {
+          return envp.withUnsafeBufferPointer { environment in
+            posix_spawn(
+              &pid, executable, &actions, &attributes, arguments.baseAddress!,
+              environment.baseAddress!)
+          }
         }
+        return posix_spawn(
+          &pid, executable, &actions, &attributes, arguments.baseAddress!, environ)
       }
-      return posix_spawn(
-        &pid, executable, &actions, &attributes, arguments.baseAddress!, environ)
+      guard result == ETXTBSY, attempt < 49 else { break }
+      usleep(10_000)
     }
     if result != 0 { throw SystemError(code: result, call: "posix_spawn(\(executable))") }
     return pid
