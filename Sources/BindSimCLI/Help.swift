@@ -108,7 +108,7 @@ enum Help {
       return """
         OVERVIEW: differential testing of the model against the kernel (or of the parser)
 
-        USAGE: bindsim fuzz [--seed <s>] [--count <n>] [--out <dir>] [--jobs <j>]
+        USAGE: bindsim fuzz [--seed <s>] [--count <n>] [--out <dir>] [--jobs <j>] [--no-shrink]
                bindsim fuzz --parser [--seed <s>] [--count <n>] [--out <dir>] <path>...
 
         Generates random valid scenarios from the seed and replays each on the kernel, in a
@@ -129,6 +129,7 @@ enum Help {
           --out <dir>    Where findings are written (default fuzz-findings).
           --jobs <j>     Replay children at once (default: 8 per core).
           --timeout <s>  Time limit per scenario (default 10), or per parser input (default 1).
+          --no-shrink    Write each class's first scenario as generated (a quicker survey).
           --parser       Fuzz the parser instead of comparing with the kernel.
 
         A progress line is shown on a terminal only.

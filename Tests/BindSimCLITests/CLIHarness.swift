@@ -34,16 +34,27 @@ enum CLI {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
   }()
 
-  /// A fresh temporary folder holding the given files.
+  /// This test process's folder for temporary files, removed when the process exits.
+  static let root: URL = {
+    let root = FileManager.default.temporaryDirectory
+      .appendingPathComponent("bindsim-test-\(getpid())")
+    atexit {
+      let root = FileManager.default.temporaryDirectory
+        .appendingPathComponent("bindsim-test-\(getpid())")
+      try? FileManager.default.removeItem(at: root)
+    }
+    return root
+  }()
+
+  /// A fresh temporary folder holding the given files (under `root`).
   static func folder(_ files: [String: String]) throws -> String {
-    let base = FileManager.default.temporaryDirectory
-      .appendingPathComponent("bindsim-test-\(UUID().uuidString)")
+    let base = root.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
     for (name, text) in files {
       let url = base.appendingPathComponent(name)
       try FileManager.default.createDirectory(
         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try text.write(to: url, atomically: true, encoding: .utf8)
+      try text.write(to: url, atomically: false, encoding: .utf8)
     }
     return base.path
   }

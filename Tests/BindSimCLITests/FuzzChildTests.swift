@@ -11,7 +11,7 @@ struct FuzzChildTests {
   static func child(_ body: String) throws -> String {
     let dir = try CLI.folder([:])
     let script = dir + "/child.sh"
-    try "#!/bin/sh\n\(body)\n".write(toFile: script, atomically: true, encoding: .utf8)
+    try "#!/bin/sh\n\(body)\n".write(toFile: script, atomically: false, encoding: .utf8)
     chmod(script, 0o755)
     return script
   }

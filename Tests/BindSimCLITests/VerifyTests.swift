@@ -95,7 +95,7 @@ struct VerifyTests {
   @Test func `a replay that outlives its time limit is killed and reported`() throws {
     let dir = try CLI.folder([:])
     let script = dir + "/slow.sh"
-    try "#!/bin/sh\nsleep 5\n".write(toFile: script, atomically: true, encoding: .utf8)
+    try "#!/bin/sh\nsleep 5\n".write(toFile: script, atomically: false, encoding: .utf8)
     chmod(script, 0o755)
     let scenario = try CLI.folder(["a.scenario": "socket a udp4\n"])
     let result = CLI.run(
@@ -111,7 +111,7 @@ struct NoNamespaceTests {
     let script = dir + "/refuse.sh"
     try
       "#!/bin/sh\necho 'cannot create a private network namespace: unshare(CLONE_NEWNET) failed: Operation not permitted' >&2\nexit 77\n"
-      .write(toFile: script, atomically: true, encoding: .utf8)
+      .write(toFile: script, atomically: false, encoding: .utf8)
     chmod(script, 0o755)
     let scenario = try CLI.folder(["a.scenario": "socket a udp4\n"])
     let result = CLI.run(["verify", scenario], environment: ["BINDSIM_EXECUTABLE": script])

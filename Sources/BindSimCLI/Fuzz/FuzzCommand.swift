@@ -50,7 +50,7 @@ struct FuzzCommand {
     var findings: [(FuzzClass, Finding?)] = []
     for (number, fuzzClass) in classes.enumerated() {
       progress.show(
-        "shrinking \(number + 1)/\(classes.count): \(fuzzClass.representative.disagreement.classKey)"
+        "\(options.noShrink ? "replaying" : "shrinking") \(number + 1)/\(classes.count): \(fuzzClass.representative.disagreement.classKey)"
       )
       findings.append((fuzzClass, shrink(fuzzClass, seed: seed, scenarios: count, with: replayer)))
     }
@@ -165,7 +165,10 @@ struct FuzzCommand {
         return Disagreement.occurs(signature, in: result)
       }
     }
-    let text = shrinker.shrink(found.text, focusLine: found.disagreement.line)
+    let text =
+      options.noShrink
+      ? ScenarioShrinker.text(ScenarioShrinker.statementLines(of: found.text))
+      : shrinker.shrink(found.text, focusLine: found.disagreement.line)
     var result: ReplayResult?
     var disagreement = found.disagreement
     if case .replayed(let final)? = (try? replayer.replayAll([text]))?.first {

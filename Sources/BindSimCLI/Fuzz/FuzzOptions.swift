@@ -16,6 +16,8 @@ extension Invocation {
     var timeout: Double?
     /// `--parser`: the files or folders whose `*.scenario` files are mutated.
     var paths: [String] = []
+    /// Write each class's first scenario as found, without shrinking it (a quick survey).
+    var noShrink = false
 
     /// The default number of generated scenarios, and of parser mutations.
     static let defaultCount = 1000
@@ -30,6 +32,7 @@ extension Invocation {
     while let word = try parser.next() {
       switch word {
       case .option("--parser"): options.parser = true
+      case .option("--no-shrink"): options.noShrink = true
       case .option("--seed"): options.seed = try parser.integer(UInt64.self)
       case .option("--count"):
         options.count = Int(try parser.integer(UInt32.self))
@@ -50,7 +53,11 @@ extension Invocation {
         return .help(command: command)
       case .option(let o):
         throw parser.unknown(
-          o, known: ["--parser", "--seed", "--count", "--out", "--jobs", "--timeout", "--help"])
+          o,
+          known: [
+            "--parser", "--seed", "--count", "--out", "--jobs", "--timeout", "--no-shrink",
+            "--help",
+          ])
       case .argument(let a): options.paths.append(a)
       }
     }
