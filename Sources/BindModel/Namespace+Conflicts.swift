@@ -11,8 +11,19 @@ extension Namespace {
     a.boundDevice == nil || b.boundDevice == nil || a.boundDevice == b.boundDevice
   }
 
-  func overlaps(_ a: ModelSocket, _ b: ModelSocket) -> Bool {
-    devicesOverlap(a, b) && Coverage(of: a).overlaps(Coverage(of: b))
+  /// Whether a new binding `n` overlaps the existing `e` (`inet_rcv_saddr_equal(n, e, true)`).
+  ///
+  /// Not symmetric in one case: an AF_INET6 socket that connect() narrowed from `[::]` to an
+  /// IPv6 address keeps IPV6_V6ONLY off and an IPv4 address of 127.0.0.6 (LOOPBACK4_IPV6), so
+  /// `ipv4_rcv_saddr_equal` still lets a new AF_INET wildcard collide with it; an IPv6 address
+  /// given to bind() sets V6ONLY and does not (verified on 6.18).
+  func overlaps(_ n: ModelSocket, _ e: ModelSocket) -> Bool {
+    guard devicesOverlap(n, e) else { return false }
+    if Coverage(of: n).overlaps(Coverage(of: e)) { return true }
+    guard n.family == .inet, n.localAddress?.isAny ?? true, e.family == .inet6, !e.v6Only,
+      case .v6(let a)? = e.localAddress, !a.isAny, a.v4Mapped == nil
+    else { return false }
+    return true
   }
 
   /// TCP: `inet_csk_bind_conflict` / `inet_bind_conflict` with relax and reuseport allowed
@@ -105,6 +116,10 @@ extension Namespace {
     let ec = Coverage(of: e)
     let nName = bindingName(probe, port: port)
     let eName = bindingName(e, port: e.localPort)
+    if !nc.overlaps(ec) {
+      return
+        "\(nName) covers 127.0.0.6:\(port), the IPv4 address (LOOPBACK4_IPV6) kept by \(eName), which connect() narrowed from [::] without setting IPV6_V6ONLY"
+    }
     if nc == ec && n.boundDevice == e.boundDevice { return "\(nName) is already taken" }
     if ec.isWildcard && !nc.isWildcard { return "\(eName) covers \(nName)" }
     if nc.isWildcard && !ec.isWildcard { return "\(nName) covers \(eName)" }

@@ -13,17 +13,13 @@ extension Namespace {
     }
     let s = self[id]
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
+    if let refusal = invalidSource(s, to: destination.address, rule: .connectInvalidSource) {
+      return refusal
+    }
     let source: IPAddress
-    switch route(to: destination.address) {
-    case .local(_, let src), .offHost(_, let src): source = src
-    case .broadcast(_, let src):
-      guard s.broadcast else {
-        return .failure(
-          .EACCES, rule: .sendBroadcastDenied,
-          "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST (ip4_datagram_connect)"
-        )
-      }
-      source = src
+    let route = route(from: s, to: destination.address)
+    switch route {
+    case .local(_, let src), .offHost(_, let src), .broadcast(_, let src): source = src
     case .multicast:
       // ip4_datagram_connect routes a multicast destination by IP_MULTICAST_IF.
       guard
@@ -45,6 +41,29 @@ extension Namespace {
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable,
         "no route to \(destination.address): a fresh namespace has no default route")
+    }
+    // __mkroute_output: a loopback source may only leave through a loopback device.
+    let effectiveSource = sourceAddress(of: s) ?? source
+    if let v4 = effectiveSource.ipv4View, v4.isLoopback {
+      let leaving: String? =
+        switch route {
+        case .offHost(let i, _): i
+        case .broadcast(let i?, _) where i != "lo": i
+        default: nil
+        }
+      if let i = leaving {
+        return .failure(
+          .EINVAL, rule: .connectInvalidSource,
+          "'\(s.name)' has the loopback source \(v4), which may never leave the host (the route to \(destination.address) goes out \(i))"
+        )
+      }
+    }
+    // ip4_datagram_connect checks RTCF_BROADCAST on the route it got.
+    if case .broadcast = route, !s.broadcast {
+      return .failure(
+        .EACCES, rule: .sendBroadcastDenied,
+        "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST (ip4_datagram_connect)"
+      )
     }
     var detail = ""
     if self[id].localAddress == nil || self[id].localAddress!.isAny {

@@ -74,12 +74,8 @@ extension Namespace {
     var score = isIPv4Packet ? (s.family == .inet ? 2 : 1) : 0
     let step = isIPv4Packet ? 4 : 1
     if let peer = s.peer {
-      let sameAddress =
-        peer.address.ipv4View != nil
-        ? peer.address.ipv4View == packet.source.address.ipv4View
-        : peer.address == packet.source.address
-      guard sameAddress, peer.port == packet.source.port else { return nil }
-      score += 2 * step
+      guard peerMatches(peer, packet.source) else { return nil }
+      score += (peer.port == 0 ? 1 : 2) * step
     }
     if s.boundDevice != nil { score += step }
     return score

@@ -11,6 +11,11 @@ enum Route: Sendable {
   case offHost(interface: String, source: IPAddress)
   /// No route (a fresh namespace has no default route).
   case unreachable
+
+  var isLocal: Bool {
+    if case .local = self { return true }
+    return false
+  }
 }
 
 extension Namespace {
@@ -58,5 +63,89 @@ extension Namespace {
       if let (i, source) = ipv4Subnet(a) { return .offHost(interface: i.name, source: .v4(source)) }
       return .unreachable
     }
+  }
+}
+
+extension Namespace {
+  /// The route a datagram or SYN from `s` to `destination` takes: like `route(to:)`, but with
+  /// the socket's bound device as the output interface and its bound address as the source
+  /// (`ip_route_output_key_hash_rcu`; IPv4 and v4-mapped destinations, IPv6 ones by `route(to:)`).
+  ///
+  /// - A bound device (`flowi4_oif`) restricts the FIB lookup to routes through it; when none
+  ///   matches, the kernel assumes the destination is on that link. Through `lo` that means
+  ///   local delivery (`__mkroute_output` marks every route via a loopback device RTCF_LOCAL),
+  ///   so a socket bound to lo reaches itself at any unicast address; through another device
+  ///   the packet leaves, even to 127.0.0.1 or a subnet broadcast of another interface.
+  /// - Without a device, a bound source address picks the device for 255.255.255.255 and for
+  ///   multicast (`__ip_dev_find(saddr)`): a socket bound to 127.x reaches them through lo.
+  func route(from s: ModelSocket, to destination: IPAddress) -> Route {
+    guard let a = destination.ipv4View else { return route(to: destination) }
+    let mapped = destination.ipv4View != nil && destination.family == .inet6
+    let route = route4(a, device: s.boundDevice, source: sourceAddress(of: s)?.ipv4View)
+    guard mapped else { return route }
+    let map = { (address: IPAddress) -> IPAddress in
+      address.ipv4View.map { .v6(IPv6Address(v4Mapped: $0)) } ?? address
+    }
+    switch route {
+    case .local(let i, let src): return .local(interface: i, source: map(src))
+    case .broadcast(let i, let src): return .broadcast(interface: i, source: map(src))
+    case .offHost(let i, let src): return .offHost(interface: i, source: map(src))
+    case .multicast, .unreachable: return route
+    }
+  }
+
+  private func route4(_ a: IPv4Address, device: String?, source: IPv4Address?) -> Route {
+    let plain = route4(a)
+    guard let device, let out = interface(named: device) else {
+      if let source, a.isLimitedBroadcast, let owner = sourceDevice(source) {
+        return .broadcast(interface: owner, source: .v4(source))
+      }
+      return plain
+    }
+    // The FIB answer counts only if its route goes through the bound device.
+    switch plain {
+    case .multicast: return plain
+    case .broadcast(nil, _):
+      return .broadcast(interface: device, source: .v4(source ?? out.ipv4.first?.address ?? .any))
+    case .local(let i, _) where i == device || (out.isLoopback && isLoopbackLocal(a)):
+      return plain
+    case .broadcast(let i?, _) where i == device: return plain
+    case .offHost(let i, _) where i == device: return plain
+    default: break
+    }
+    // No route through the device: the destination is assumed on link (`inet_select_addr`
+    // picks the source: the device's own address, else any non-host-scope address).
+    let chosen =
+      source ?? out.ipv4.first(where: { !$0.address.isLoopback })?.address
+      ?? interfaces.lazy.flatMap(\.ipv4).first(where: { !$0.address.isLoopback })?.address
+      ?? .any
+    if out.isLoopback { return .local(interface: device, source: .v4(chosen)) }
+    return .offHost(interface: device, source: .v4(chosen))
+  }
+
+  /// Whether `a` is local through lo's own routes (127/8, not an address of another device).
+  private func isLoopbackLocal(_ a: IPv4Address) -> Bool {
+    if case .local(let i) = addressType(a) { return i == "lo" }
+    return false
+  }
+
+  /// The source address a socket's packets carry before routing picks one (`inet_saddr`): its
+  /// bound address, except that `inet_bind` leaves it unset ("use device") for an AF_INET
+  /// socket bound to a broadcast or multicast address; nil for the wildcard.
+  func sourceAddress(of s: ModelSocket) -> IPAddress? {
+    guard let a = s.localAddress, !a.isAny else { return nil }
+    if s.family == .inet, case .v4(let v4) = a {
+      switch addressType(v4) {
+      case .broadcast, .multicast: return nil
+      default: break
+      }
+    }
+    return a
+  }
+
+  /// `__ip_dev_find`: the device a local source address belongs to (lo for its whole prefix).
+  func sourceDevice(_ source: IPv4Address) -> String? {
+    if case .local(let i) = addressType(source) { return i }
+    return nil
   }
 }

@@ -89,13 +89,6 @@ extension Namespace {
       }
       return .failure(.EPIPE, rule: .sendTCP, "'\(s.name)' is a TCP socket without a connection")
     }
-    if let pending = s.pendingError {
-      self[id].pendingError = nil
-      return .failure(
-        pending, rule: .sendPendingError,
-        "'\(s.name)' is connected and its previous datagram reached no socket: the ICMP port unreachable that came back is reported now"
-      )
-    }
     // inet_send_prepare autobinds before the protocol looks at the destination at all.
     if let refusal = autobind(id, choices: &choices) { return refusal }
     guard let written = given ?? s.peer else {
@@ -103,13 +96,17 @@ extension Namespace {
         .EDESTADDRREQ, rule: .sendNoDestination,
         "'\(s.name)' is not connected, so send needs a destination")
     }
+    let destination = thisHost(written, for: s)
+    // udp_sendmsg rejects a foreign family before it looks at the port.
+    if let refusal = checkFamily(s, destination, rule: .sendFamily) { return refusal }
     if given != nil && written.port == 0 {
       return .failure(
         .EINVAL, rule: .sendNoDestination, "a datagram cannot be sent to port 0 (udp_sendmsg)")
     }
-    let destination = thisHost(written, for: s)
-    if let refusal = checkFamily(s, destination, rule: .sendFamily) { return refusal }
-    let route = route(to: destination.address)
+    if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
+      return refusal
+    }
+    let route = route(from: self[id], to: destination.address)
     switch route {
     case .unreachable:
       return .failure(
@@ -133,10 +130,6 @@ extension Namespace {
         .ENETUNREACH, rule: .sendUnreachable,
         "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device can send to it"
       )
-    case .broadcast where !s.broadcast:
-      return .failure(
-        .EACCES, rule: .sendBroadcastDenied,
-        "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST")
     default: break
     }
     let sender = self[id]
@@ -144,12 +137,12 @@ extension Namespace {
     let arrival: String
     switch route {
     case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
-      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? src
+      source = sourceAddress(of: sender) ?? src
       arrival = i
     case .broadcast(nil, _):
       arrival = sender.boundDevice ?? "lo"
       let primary = interface(named: arrival)?.ipv4.first.map { IPAddress.v4($0.address) }
-      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? primary ?? .v4(.any)
+      source = sourceAddress(of: sender) ?? primary ?? .v4(.any)
     case .multicast:
       arrival =
         multicastDevice(for: sender, group: destination.address, scope: destination.scope) ?? "lo"
@@ -158,19 +151,31 @@ extension Namespace {
         ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
           ?? interface(named: arrival)?.ipv4.first.map { .v4($0.address) })
         : interface(named: arrival)?.ipv6.first.map { .v6($0.address) }
-      source = sender.localAddress.flatMap { $0.isAny ? nil : $0 } ?? fallback ?? .v4(.any)
+      source = sourceAddress(of: sender) ?? fallback ?? .v4(.any)
     case .unreachable:
       return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
     }
-    if let v4 = source.ipv4View, v4.isLoopback, case .offHost = route {
+    // __mkroute_output: a loopback source may only leave through a loopback device.
+    if let v4 = source.ipv4View, v4.isLoopback, !route.isLocal, arrival != "lo" {
       return .failure(
         .EINVAL, rule: .sendInvalidSource,
-        "'\(sender.name)' has the loopback source \(v4), which may never leave the host")
+        "'\(sender.name)' has the loopback source \(v4), which may never leave the host (the route goes out \(arrival))"
+      )
     }
-    if let v4 = source.ipv4View, v4.isLoopback, let device = sender.boundDevice, device != "lo" {
+    // udp_sendmsg checks RTCF_BROADCAST on the route it got.
+    if case .broadcast = route, !s.broadcast {
       return .failure(
-        .EINVAL, rule: .sendInvalidSource,
-        "'\(sender.name)' is bound to device \(device) but its source \(v4) is a loopback address")
+        .EACCES, rule: .sendBroadcastDenied,
+        "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST")
+    }
+    // A pending error (an ICMP port unreachable for an earlier datagram) is reported when the
+    // datagram is built (sock_alloc_send_pskb → sock_error), after every check above.
+    if let pending = sender.pendingError {
+      self[id].pendingError = nil
+      return .failure(
+        pending, rule: .sendPendingError,
+        "'\(s.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
+      )
     }
     let packet = Packet(
       source: Endpoint(address: source, port: sender.localPort), destination: destination,
@@ -199,13 +204,18 @@ extension Namespace {
     default: break
     }
     guard let found = lookupUDP(packet) else {
-      if sender.peer != nil {
+      // __udp4_lib_err finds the sender by the returned header: only a socket connected to
+      // this destination (a peer port of 0 matches any) takes the error.
+      let takesError = sender.peer.map { peerMatches($0, packet.destination) } ?? false
+      if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
       let after =
-        sender.peer != nil
-        ? "; '\(sender.name)' is connected, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-        : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+        takesError
+        ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
+        : sender.peer != nil
+          ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+          : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
       return Prediction(
         .nobody, rule: .deliveryNobody,
         "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")
@@ -214,16 +224,45 @@ extension Namespace {
     return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
   }
 
+  /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source
+  /// (EINVAL) before any lookup. Only an AF_INET6 socket bound to such a v4-mapped address
+  /// meets it (inet6_bind keeps the address as the source); an AF_INET socket bound to a
+  /// broadcast or multicast address sends from the device's address instead.
+  func invalidSource(_ s: ModelSocket, to destination: IPAddress, rule: Rule) -> Prediction? {
+    guard destination.ipv4View != nil,
+      let source = sourceAddress(of: s)?.ipv4View,
+      source.isMulticast || source.isLimitedBroadcast || source.rawValue >> 24 == 0
+    else { return nil }
+    return .failure(
+      .EINVAL, rule: rule,
+      "'\(s.name)' is bound to \(source), which can never be the source of an IPv4 packet")
+  }
+
   /// The interface a multicast datagram leaves by: the destination's scope (`sin6_scope_id`),
-  /// IP_MULTICAST_IF / IPV6_MULTICAST_IF, else the bound device; nil when nothing picks one
-  /// (a fresh namespace has no multicast route).
+  /// IP_MULTICAST_IF / IPV6_MULTICAST_IF, else the bound device, else (IPv4) the device of the
+  /// bound source address (`ip_route_output_key_hash_rcu`: `__ip_dev_find(saddr)`); nil when
+  /// nothing picks one (a fresh namespace has no multicast route).
   func multicastDevice(for s: ModelSocket, group: IPAddress, scope: String? = nil) -> String? {
     if group.ipv4View == nil, let scope { return scope }
     if group.ipv4View != nil, let address = s.multicastInterface, !address.isAny {
       return interfaces.first { $0.ipv4.contains { $0.address == address } }?.name
     }
     if group.ipv4View == nil, let device = s.ipv6MulticastInterface { return device }
-    return s.boundDevice
+    if let device = s.boundDevice { return device }
+    if group.ipv4View != nil, let source = sourceAddress(of: s)?.ipv4View {
+      return sourceDevice(source)
+    }
+    return nil
+  }
+
+  /// Whether a connected socket's peer matches the far end of a datagram (`compute_score`,
+  /// `__udp_is_mcast_sock`): same address, and the same port unless the peer's port is 0.
+  func peerMatches(_ peer: Endpoint, _ far: Endpoint) -> Bool {
+    let sameAddress =
+      peer.address.ipv4View != nil
+      ? peer.address.ipv4View == far.address.ipv4View
+      : peer.address == far.address
+    return sameAddress && (peer.port == 0 || peer.port == far.port)
   }
 
   /// UDP multicast (`__udp4_lib_mcast_deliver`, `__udp6_lib_mcast_deliver`, reference §9.5):
@@ -269,13 +308,7 @@ extension Namespace {
     if isIPv4 && s.family == .inet6 && s.v6Only { return false }
     if !isIPv4 && s.family == .inet { return false }
     if let device = s.boundDevice, device != packet.arrival { return false }
-    if let peer = s.peer {
-      let same =
-        isIPv4
-        ? peer.address.ipv4View == packet.source.address.ipv4View
-        : peer.address == packet.source.address
-      if !same || peer.port != packet.source.port { return false }
-    }
+    if let peer = s.peer, !peerMatches(peer, packet.source) { return false }
     if isIPv4 {
       let view: IPv4Address? =
         switch s.boundAddress {

@@ -58,6 +58,7 @@ extension Rule {
   // connect(), disconnect(), accept().
   public static let connectUDP = Rule(rawValue: "connect.udp")
   public static let connectFamily = Rule(rawValue: "connect.address-family")
+  public static let connectInvalidSource = Rule(rawValue: "connect.invalid-source")
   public static let connectUnreachable = Rule(rawValue: "connect.network-unreachable")
   public static let connectRefused = Rule(rawValue: "tcp.connection-refused")
   public static let connectAlreadyConnected = Rule(rawValue: "tcp.already-connected")
