@@ -43,7 +43,7 @@ extension Namespace {
         "no route to \(destination.address): a fresh namespace has no default route")
     }
     // __mkroute_output: a loopback source may only leave through a loopback device.
-    let effectiveSource = sourceAddress(of: s) ?? source
+    let effectiveSource = sourceAddress(of: s, to: destination.address) ?? source
     if let v4 = effectiveSource.ipv4View, v4.isLoopback {
       let leaving: String? =
         switch route {

@@ -133,7 +133,7 @@ extension Namespace {
   /// bound address, except that `inet_bind` leaves it unset ("use device") for an AF_INET
   /// socket bound to a broadcast or multicast address; nil for the wildcard.
   func sourceAddress(of s: ModelSocket) -> IPAddress? {
-    guard let a = s.localAddress, !a.isAny else { return nil }
+    guard let a = s.localAddress, !a.isAny, a.ipv4View?.isAny != true else { return nil }
     if s.family == .inet, case .v4(let v4) = a {
       switch addressType(v4) {
       case .broadcast, .multicast: return nil
@@ -141,6 +141,14 @@ extension Namespace {
       }
     }
     return a
+  }
+
+  /// The source address of a packet to `destination`, before routing: for an IPv4 (or
+  /// v4-mapped) destination only an IPv4 source counts. An AF_INET6 socket that connect()
+  /// narrowed to an IPv6 address still has no IPv4 source (`inet_saddr` stays 0).
+  func sourceAddress(of s: ModelSocket, to destination: IPAddress) -> IPAddress? {
+    guard let a = sourceAddress(of: s) else { return nil }
+    return destination.ipv4View != nil && a.ipv4View == nil ? nil : a
   }
 
   /// `__ip_dev_find`: the device a local source address belongs to (lo for its whole prefix).

@@ -16,12 +16,6 @@ extension Namespace {
           rule: rule,
           "'\(s.name)' is IPV6_V6ONLY, so it cannot reach the IPv4 destination \(destination)")
       }
-      if case .v6(let local)? = s.localAddress, !local.isAny, local.v4Mapped == nil {
-        return .failure(
-          .ENETUNREACH, rule: rule,
-          "'\(s.name)' is bound to the IPv6 address \(local) and cannot reach the IPv4 destination \(destination)"
-        )
-      }
     case (.inet6, .v6):
       if case .v6(let local)? = s.localAddress, local.v4Mapped != nil {
         return .failure(
@@ -35,13 +29,13 @@ extension Namespace {
   }
 
   /// The wildcard as a destination means this host (`ip_route_output_key_hash_rcu`: no
-  /// daddr becomes the source or 127.0.0.1; IPv6's "sendto(::) means sendto(::1)").
+  /// daddr becomes the source address, if any, or 127.0.0.1; IPv6's "sendto(::) means
+  /// sendto(::1)").
   func thisHost(_ destination: Endpoint, for s: ModelSocket) -> Endpoint {
     var d = destination
     switch destination.address {
     case .v4(let a) where a.isAny:
-      d.address =
-        s.localAddress.flatMap { $0.isAny ? nil : $0.ipv4View.map { .v4($0) } } ?? .v4(.loopback)
+      d.address = .v4(sourceAddress(of: s)?.ipv4View ?? .loopback)
     case .v6(let a) where a.isAny:
       if case .v6(let local)? = s.localAddress, local.v4Mapped != nil {
         d.address = .v6(IPv6Address(v4Mapped: .loopback))
@@ -49,7 +43,7 @@ extension Namespace {
         d.address = .v6(.loopback)
       }
     case .v6(let a) where a.v4Mapped?.isAny == true:
-      d.address = .v6(IPv6Address(v4Mapped: .loopback))
+      d.address = .v6(IPv6Address(v4Mapped: sourceAddress(of: s)?.ipv4View ?? .loopback))
     default: break
     }
     return d
@@ -137,12 +131,12 @@ extension Namespace {
     let arrival: String
     switch route {
     case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
-      source = sourceAddress(of: sender) ?? src
+      source = sourceAddress(of: sender, to: destination.address) ?? src
       arrival = i
     case .broadcast(nil, _):
       arrival = sender.boundDevice ?? "lo"
       let primary = interface(named: arrival)?.ipv4.first.map { IPAddress.v4($0.address) }
-      source = sourceAddress(of: sender) ?? primary ?? .v4(.any)
+      source = sourceAddress(of: sender, to: destination.address) ?? primary ?? .v4(.any)
     case .multicast:
       arrival =
         multicastDevice(for: sender, group: destination.address, scope: destination.scope) ?? "lo"
@@ -151,7 +145,7 @@ extension Namespace {
         ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
           ?? interface(named: arrival)?.ipv4.first.map { .v4($0.address) })
         : interface(named: arrival)?.ipv6.first.map { .v6($0.address) }
-      source = sourceAddress(of: sender) ?? fallback ?? .v4(.any)
+      source = sourceAddress(of: sender, to: destination.address) ?? fallback ?? .v4(.any)
     case .unreachable:
       return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
     }
