@@ -71,7 +71,7 @@ public struct RouteNetlink: ~Copyable {
   /// RTNL); until then every packet it sends is dropped by `noop_qdisc`. Polls every
   /// millisecond and gives up with `ETIMEDOUT` after `timeout`.
   public mutating func waitUntilUp(
-    index: Int32, timeout: Duration = .seconds(2)
+    index: Int32, timeout: Duration = .seconds(10)
   ) throws(SystemError) {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
@@ -105,7 +105,7 @@ public struct RouteNetlink: ~Copyable {
   /// added asynchronously by `addrconf` even without DAD) is in place. Polls every
   /// millisecond and gives up with `ETIMEDOUT` after `timeout`.
   public mutating func waitUntilLocal(
-    _ address: IPv6Address, timeout: Duration = .seconds(2)
+    _ address: IPv6Address, timeout: Duration = .seconds(10)
   ) throws(SystemError) {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
