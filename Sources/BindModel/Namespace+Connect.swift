@@ -19,6 +19,11 @@ extension Namespace {
     let source: IPAddress
     let route = route(from: s, to: destination.address)
     switch route {
+    case .broadcast(nil, _) where s.boundDevice == nil:
+      return .failure(
+        .ENETUNREACH, rule: .connectUnreachable,
+        "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device or an address can reach it"
+      )
     case .local(_, let src), .offHost(_, let src), .broadcast(_, let src): source = src
     case .multicast:
       // ip4_datagram_connect routes a multicast destination by IP_MULTICAST_IF.
@@ -39,8 +44,7 @@ extension Namespace {
       source = mapped ?? .v4(.any)
     case .unreachable:
       return .failure(
-        .ENETUNREACH, rule: .connectUnreachable,
-        "no route to \(destination.address): a fresh namespace has no default route")
+        .ENETUNREACH, rule: .connectUnreachable, unreachableReason(s, destination.address))
     }
     // __mkroute_output: a loopback source may only leave through a loopback device.
     let effectiveSource = sourceAddress(of: s, to: destination.address) ?? source

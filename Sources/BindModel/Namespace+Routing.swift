@@ -78,10 +78,16 @@ extension Namespace {
   ///   the packet leaves, even to 127.0.0.1 or a subnet broadcast of another interface.
   /// - Without a device, a bound source address picks the device for 255.255.255.255 and for
   ///   multicast (`__ip_dev_find(saddr)`): a socket bound to 127.x reaches them through lo.
+  /// - A bound source address that is not local (IP_FREEBIND, ip_nonlocal_bind) has no route
+  ///   at all unless the socket set IP_TRANSPARENT.
   func route(from s: ModelSocket, to destination: IPAddress) -> Route {
     guard let a = destination.ipv4View else { return route(to: destination) }
     let mapped = destination.ipv4View != nil && destination.family == .inet6
-    let route = route4(a, device: s.boundDevice, source: sourceAddress(of: s)?.ipv4View)
+    let source = sourceAddress(of: s)?.ipv4View
+    // A source that is not local (bound with IP_FREEBIND or ip_nonlocal_bind) routes only with
+    // IP_TRANSPARENT (FLOWI_FLAG_ANYSRC); otherwise the lookup fails with ENETUNREACH.
+    if let source, sourceDevice(source) == nil, !s.transparent { return .unreachable }
+    let route = route4(a, device: s.boundDevice, source: source)
     guard mapped else { return route }
     let map = { (address: IPAddress) -> IPAddress in
       address.ipv4View.map { .v6(IPv6Address(v4Mapped: $0)) } ?? address
@@ -127,6 +133,18 @@ extension Namespace {
   private func isLoopbackLocal(_ a: IPv4Address) -> Bool {
     if case .local(let i) = addressType(a) { return i == "lo" }
     return false
+  }
+
+  /// Why `route(from:to:)` found no route.
+  func unreachableReason(_ s: ModelSocket, _ destination: IPAddress) -> String {
+    if destination.ipv4View != nil, let source = sourceAddress(of: s)?.ipv4View,
+      sourceDevice(source) == nil, !s.transparent
+    {
+      return
+        "'\(s.name)' is bound to \(source), which is not an address of this host; without IP_TRANSPARENT no route starts from it"
+    }
+    return
+      "no route to \(destination): it is in no connected subnet and a fresh namespace has no default route"
   }
 
   /// The source address a socket's packets carry before routing picks one (`inet_saddr`): its

@@ -105,7 +105,7 @@ extension Namespace {
     case .unreachable:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
-        "no route to \(destination.address): it is in no connected subnet and a fresh namespace has no default route"
+        unreachableReason(s, destination.address)
       )
     case .multicast
     where destination.address.ipv4View == nil
@@ -122,7 +122,7 @@ extension Namespace {
     case .broadcast(nil, _) where s.boundDevice == nil:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
-        "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device can send to it"
+        "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device or an address can send to it"
       )
     default: break
     }
