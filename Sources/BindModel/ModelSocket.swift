@@ -47,6 +47,9 @@ public struct ModelSocket: Hashable, Sendable {
   /// The bound local address (`inet_rcv_saddr` / `sk_v6_rcv_saddr`); nil is the wildcard of
   /// the socket's family.
   public var localAddress: IPAddress?
+  /// `inet_saddr` when a datagram connect() set it while the bound address stayed (a socket
+  /// bound to a broadcast or multicast address has none until then): the route's source.
+  public var connectedSource: IPAddress?
   /// `inet_num`; 0 when the socket holds no port.
   public var localPort: UInt16 = 0
   public var state: State = .closed

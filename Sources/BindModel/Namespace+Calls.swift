@@ -217,6 +217,7 @@ extension Namespace {
     self[id].state = .closed
     self[id].boundDevice = nil
     var what: [String] = []
+    if !s.addressLocked { self[id].connectedSource = nil }
     if !s.addressLocked && s.localAddress != nil && !(s.localAddress?.isAny ?? true) {
       self[id].localAddress = nil
       what.append("its address goes back to the wildcard")

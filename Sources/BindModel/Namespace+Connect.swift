@@ -70,6 +70,13 @@ extension Namespace {
       )
     }
     var detail = ""
+    // ip4_datagram_connect: `if (!inet->inet_saddr) inet->inet_saddr = fl4->saddr`, also when
+    // the bound address stays (a broadcast or multicast one, or a connect-narrowed IPv6 one).
+    if destination.address.ipv4View != nil, sourceAddress(of: s, to: destination.address) == nil,
+      let bound = s.localAddress, !bound.isAny, bound.ipv4View?.isAny != true
+    {
+      self[id].connectedSource = source
+    }
     if self[id].localAddress == nil || self[id].localAddress!.isAny {
       let mapped: IPAddress =
         switch (s.family, source) {

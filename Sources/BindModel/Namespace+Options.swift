@@ -43,7 +43,8 @@ extension Namespace {
       self[id].v6Only = on
     case .freebind(let on): self[id].freebind = on
     case .transparent(let on):
-      if s.uid != 0 {
+      // do_ip_setsockopt checks the capability only to turn the option on.
+      if on && s.uid != 0 {
         return .failure(
           .EPERM, rule: .optionNotPermitted,
           "IP_TRANSPARENT needs CAP_NET_ADMIN or CAP_NET_RAW, and '\(s.name)' runs as uid \(s.uid)")
@@ -86,12 +87,28 @@ extension Namespace {
             .EADDRNOTAVAIL, rule: .optionMulticastAddress,
             "IP_MULTICAST_IF names \(address), which no interface has")
         }
+        if let bound = s.boundDevice,
+          !interfaces.contains(where: {
+            $0.name == bound && $0.ipv4.contains { $0.address == address }
+          })
+        {
+          return .failure(
+            .EINVAL, rule: .optionMulticastDevice,
+            "'\(s.name)' is bound to device \(bound), and IP_MULTICAST_IF may not name another device's address (\(address))"
+          )
+        }
       }
       self[id].multicastInterface = address
     case .ipv6MulticastInterface(let device):
       guard interface(named: device) != nil else {
         return .failure(
           .ENODEV, rule: .optionUnknownDevice, "there is no interface called '\(device)'")
+      }
+      if let bound = s.boundDevice, bound != device {
+        return .failure(
+          .EINVAL, rule: .optionMulticastDevice,
+          "'\(s.name)' is bound to device \(bound), and IPV6_MULTICAST_IF may not name another device (\(device))"
+        )
       }
       self[id].ipv6MulticastInterface = device
     }

@@ -149,8 +149,10 @@ extension Namespace {
 
   /// The source address a socket's packets carry before routing picks one (`inet_saddr`): its
   /// bound address, except that `inet_bind` leaves it unset ("use device") for an AF_INET
-  /// socket bound to a broadcast or multicast address; nil for the wildcard.
+  /// socket bound to a broadcast or multicast address, until a connect() sets it; nil for the
+  /// wildcard.
   func sourceAddress(of s: ModelSocket) -> IPAddress? {
+    if let source = s.connectedSource { return source }
     guard let a = s.localAddress, !a.isAny, a.ipv4View?.isAny != true else { return nil }
     if s.family == .inet, case .v4(let v4) = a {
       switch addressType(v4) {

@@ -35,7 +35,7 @@ extension Namespace {
     var d = destination
     switch destination.address {
     case .v4(let a) where a.isAny:
-      d.address = .v4(sourceAddress(of: s)?.ipv4View ?? .loopback)
+      d.address = .v4(thisHostIPv4(for: s))
     case .v6(let a) where a.isAny:
       if case .v6(let local)? = s.localAddress, local.v4Mapped != nil {
         d.address = .v6(IPv6Address(v4Mapped: .loopback))
@@ -43,10 +43,20 @@ extension Namespace {
         d.address = .v6(.loopback)
       }
     case .v6(let a) where a.v4Mapped?.isAny == true:
-      d.address = .v6(IPv6Address(v4Mapped: sourceAddress(of: s)?.ipv4View ?? .loopback))
+      d.address = .v6(IPv6Address(v4Mapped: thisHostIPv4(for: s)))
     default: break
     }
     return d
+  }
+
+  /// The address 0.0.0.0 stands for: the source address, else (`inet_select_addr` on the bound
+  /// device) the device's first address, else 127.0.0.1.
+  func thisHostIPv4(for s: ModelSocket) -> IPv4Address {
+    if let source = sourceAddress(of: s)?.ipv4View { return source }
+    if let device = s.boundDevice, let first = interface(named: device)?.ipv4.first {
+      return first.address
+    }
+    return .loopback
   }
 
   /// Autobinds a socket with no port for `sendto()`/`connect()` (`inet_autobind`): the

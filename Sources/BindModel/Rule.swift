@@ -19,6 +19,7 @@ extension Rule {
   public static let optionUnknownDevice = Rule(rawValue: "setsockopt.unknown-device")
   public static let optionNotPermitted = Rule(rawValue: "setsockopt.needs-cap-net-admin")
   public static let optionMulticastAddress = Rule(rawValue: "setsockopt.multicast-if-not-local")
+  public static let optionMulticastDevice = Rule(rawValue: "setsockopt.multicast-if-other-device")
 
   // bind() validation (inet_bind / inet6_bind).
   public static let bindAddressLength = Rule(rawValue: "bind.address-length")
