@@ -1,5 +1,6 @@
 import BindSimCLI
 import Foundation
+import Glibc
 
 /// Runs the command line in-process and captures what it prints.
 struct CLIResult {
@@ -45,6 +46,18 @@ enum CLI {
     }
     return root
   }()
+
+  /// Writes an executable script. The descriptor is opened with O_CLOEXEC: a child that
+  /// another test spawns meanwhile must not inherit it, or executing the script fails with
+  /// ETXTBSY for as long as that child lives.
+  static func writeExecutable(_ text: String, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    guard written == bytes.count else { throw POSIXError(.EIO) }
+  }
 
   /// A fresh temporary folder holding the given files (under `root`).
   static func folder(_ files: [String: String]) throws -> String {

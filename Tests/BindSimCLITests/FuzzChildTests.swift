@@ -11,8 +11,7 @@ struct FuzzChildTests {
   static func child(_ body: String) throws -> String {
     let dir = try CLI.folder([:])
     let script = dir + "/child.sh"
-    try "#!/bin/sh\n\(body)\n".write(toFile: script, atomically: false, encoding: .utf8)
-    chmod(script, 0o755)
+    try CLI.writeExecutable("#!/bin/sh\n\(body)\n", to: script)
     return script
   }
 
@@ -67,5 +66,53 @@ struct FuzzChildTests {
       Issue.record("\(outcomes[1])")
       return
     }
+  }
+
+  /// A fake child that reports, for every scenario, that the kernel refused the first
+  /// statement with EPERM where the model predicted ok.
+  static let disagreeingChild = """
+    exec python3 -c '
+    import json, sys
+    for index, text in enumerate(json.load(sys.stdin)):
+        lines = [l.split("=>")[0].split("#")[0].strip() for l in text.splitlines()]
+        steps = [
+            {"line": n + 1, "verdict": "fail" if not steps_done else "pass",
+             "predicted": {"outcomes": ["ok"], "rule": "socket.created", "explanation": "x"},
+             "kernel": {"outcome": "EPERM" if not steps_done else "ok", "localPort": 0},
+             "isCall": True, "modelPort": 0, "text": l}
+            for steps_done, (n, l) in enumerate((n, l) for n, l in enumerate(lines) if l)]
+        result = {"steps": steps, "release": "fake"}
+        print(json.dumps({"index": index, "result": result}), flush=True)
+    '
+    """
+
+  @Test func `--no-shrink writes the class's scenario as generated`() throws {
+    let script = try Self.child(Self.disagreeingChild)
+    let out = try CLI.folder([:])
+    let result = CLI.run(
+      ["fuzz", "--seed", "4", "--count", "3", "--out", out, "--no-shrink"],
+      environment: ["BINDSIM_EXECUTABLE": script])
+    #expect(result.status == .failure, "\(result.output)\(result.errors)")
+    #expect(result.output.contains("3 scenarios disagreed, in 1 distinct class"))
+    let files = try FileManager.default.contentsOfDirectory(atPath: out)
+    try #require(files.count == 1)
+    let text = try String(contentsOfFile: "\(out)/\(files[0])", encoding: .utf8)
+    let generated = ScenarioShrinker.statementLines(
+      of: ScenarioGenerator.scenario(seed: 4, index: 0))
+    #expect(ScenarioShrinker.statementLines(of: text) == generated)
+    #expect(text.contains("(shrunk from \(generated.count) to \(generated.count) statements)"))
+  }
+
+  @Test func `without --no-shrink the same class is shrunk to one statement`() throws {
+    let script = try Self.child(Self.disagreeingChild)
+    let out = try CLI.folder([:])
+    let result = CLI.run(
+      ["fuzz", "--seed", "4", "--count", "3", "--out", out],
+      environment: ["BINDSIM_EXECUTABLE": script])
+    #expect(result.status == .failure, "\(result.output)\(result.errors)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: out)
+    try #require(files.count == 1)
+    let text = try String(contentsOfFile: "\(out)/\(files[0])", encoding: .utf8)
+    #expect(ScenarioShrinker.statementLines(of: text).count == 1)
   }
 }

@@ -95,8 +95,7 @@ struct VerifyTests {
   @Test func `a replay that outlives its time limit is killed and reported`() throws {
     let dir = try CLI.folder([:])
     let script = dir + "/slow.sh"
-    try "#!/bin/sh\nsleep 5\n".write(toFile: script, atomically: false, encoding: .utf8)
-    chmod(script, 0o755)
+    try CLI.writeExecutable("#!/bin/sh\nsleep 5\n", to: script)
     let scenario = try CLI.folder(["a.scenario": "socket a udp4\n"])
     let result = CLI.run(
       ["verify", "--timeout", "0.3", scenario], environment: ["BINDSIM_EXECUTABLE": script])
@@ -109,10 +108,9 @@ struct NoNamespaceTests {
   @Test func `no private namespace means exit 77 and a reason, never a fallback`() throws {
     let dir = try CLI.folder([:])
     let script = dir + "/refuse.sh"
-    try
-      "#!/bin/sh\necho 'cannot create a private network namespace: unshare(CLONE_NEWNET) failed: Operation not permitted' >&2\nexit 77\n"
-      .write(toFile: script, atomically: false, encoding: .utf8)
-    chmod(script, 0o755)
+    try CLI.writeExecutable(
+      "#!/bin/sh\necho 'cannot create a private network namespace: unshare(CLONE_NEWNET) failed: Operation not permitted' >&2\nexit 77\n",
+      to: script)
     let scenario = try CLI.folder(["a.scenario": "socket a udp4\n"])
     let result = CLI.run(["verify", scenario], environment: ["BINDSIM_EXECUTABLE": script])
     #expect(result.status == .noNamespace)
