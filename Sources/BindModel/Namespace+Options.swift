@@ -55,20 +55,18 @@ extension Namespace {
     case .multicastAll(let on): self[id].multicastAll = on
     case .linger(let seconds): self[id].lingerZero = seconds == 0
     case .bindToDevice(let device):
-      if device.isEmpty {
-        self[id].boundDevice = nil
-      } else {
-        guard interface(named: device) != nil else {
-          return .failure(
-            .ENODEV, rule: .optionUnknownDevice, "there is no interface called '\(device)'")
-        }
-        if s.boundDevice != nil && s.uid != 0 {
-          return .failure(
-            .EPERM, rule: .optionNotPermitted,
-            "changing a bound device needs CAP_NET_RAW, and '\(s.name)' runs as uid \(s.uid)")
-        }
-        self[id].boundDevice = device
+      if !device.isEmpty && interface(named: device) == nil {
+        return .failure(
+          .ENODEV, rule: .optionUnknownDevice, "there is no interface called '\(device)'")
       }
+      // sock_bindtoindex_locked: changing or dropping a bound device needs CAP_NET_RAW.
+      if s.boundDevice != nil && s.uid != 0 {
+        return .failure(
+          .EPERM, rule: .optionNotPermitted,
+          "changing or dropping a bound device needs CAP_NET_RAW, and '\(s.name)' runs as uid \(s.uid)"
+        )
+      }
+      self[id].boundDevice = device.isEmpty ? nil : device
       refreshBlockers(id)
     case .multicastInterface where s.transport == .tcp:
       return .failure(
