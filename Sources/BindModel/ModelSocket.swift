@@ -55,6 +55,9 @@ public struct ModelSocket: Hashable, Sendable {
   public var state: State = .closed
   /// The connected peer (`inet_daddr`/`inet_dport`).
   public var peer: Endpoint?
+  /// `sk_v6_daddr` of a UDP AF_INET6 socket after `__udp_disconnect`, which clears only the
+  /// IPv4 peer: IPv6 delivery still takes datagrams only from this address (verified on 6.18).
+  public var staleIPv6Peer: IPAddress?
   /// For a TCP connection inside this host: the socket at the other end.
   public var otherEnd: SocketID?
   /// The other end of the TCP connection is on another host (the network tracks it).

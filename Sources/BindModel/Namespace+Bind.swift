@@ -39,6 +39,9 @@ extension Namespace {
       } else if !a.isAny {
         if a.needsScope {
           if let scope = endpoint.scope {
+            // __inet6_bind stores the scope in sk_bound_dev_if before it checks anything else,
+            // and a bind that fails later leaves it there (verified on 6.18).
+            self[id].boundDevice = scope
             guard interface(named: scope) != nil else {
               return .failure(
                 .ENODEV, rule: .bindUnknownDevice, "the scope '\(scope)' names no interface")

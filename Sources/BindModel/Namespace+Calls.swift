@@ -216,6 +216,13 @@ extension Namespace {
     }
     self[id].state = .closed
     self[id].boundDevice = nil
+    if s.family == .inet6, let p = s.peer {
+      self[id].staleIPv6Peer =
+        switch p.address {
+        case .v4(let a): .v6(IPv6Address(v4Mapped: a))
+        case .v6: p.address
+        }
+    }
     var what: [String] = []
     if !s.addressLocked { self[id].connectedSource = nil }
     if !s.addressLocked && s.localAddress != nil && !(s.localAddress?.isAny ?? true) {
@@ -279,10 +286,11 @@ extension Namespace {
         return .failure(.ENODEV, rule: .joinFailed, "there is no interface called '\(interface)'")
       }
       device = interface
-    } else if case .v6 = group, let first = interfaces.first(where: { !$0.isLoopback }) {
+    } else if case .v6 = group, let first = defaultMulticastDevice {
       // Every IPv6 interface but lo gets a `multicast ff00::/8` route (addrconf), so the
-      // route lookup of ipv6_sock_mc_join finds one (verified on 6.18).
-      device = first.name
+      // route lookup of ipv6_sock_mc_join finds one: the first, which is the hidden veth peer
+      // of an interface without a cable (verified on 6.18).
+      device = first
     } else {
       return .failure(
         .ENODEV, rule: .joinFailed,

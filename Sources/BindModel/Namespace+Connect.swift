@@ -13,6 +13,15 @@ extension Namespace {
     }
     let s = self[id]
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
+    if case .v6(let d) = destination.address, d.v4Mapped == nil {
+      return connectIPv6(id, to: destination, group: d)
+    }
+    if let device = missingBoundDevice(s) {
+      return .failure(
+        .ENODEV, rule: .connectUnreachable,
+        "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
+      )
+    }
     if let refusal = invalidSource(s, to: destination.address, rule: .connectInvalidSource) {
       return refusal
     }
@@ -69,6 +78,56 @@ extension Namespace {
         "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST (ip4_datagram_connect)"
       )
     }
+    return connected(id, to: destination, source: source)
+  }
+
+  /// `__ip6_datagram_connect` for a native IPv6 destination: a link-scope destination's scope
+  /// (or, for a multicast group, IPV6_MULTICAST_IF) becomes the bound device and stays so even
+  /// if the route then fails; then `ip6_datagram_dst_update` (see `route6`).
+  private mutating func connectIPv6(_ id: SocketID, to destination: Endpoint, group d: IPv6Address)
+    -> Prediction
+  {
+    let s = self[id]
+    if d.needsScope {
+      if let scope = destination.scope {
+        if let bound = s.boundDevice, bound != scope {
+          return .failure(
+            .EINVAL, rule: .connectScopeRequired,
+            "'\(s.name)' is bound to \(bound), and the scope of \(destination) names another interface"
+          )
+        }
+        self[id].boundDevice = scope
+      }
+      if self[id].boundDevice == nil && d.isMulticast {
+        self[id].boundDevice = s.ipv6MulticastInterface
+      }
+      guard self[id].boundDevice != nil else {
+        return .failure(
+          .EINVAL, rule: .connectScopeRequired,
+          "\(d) is link-scoped: connect needs a scope (%interface), a bound device or IPV6_MULTICAST_IF"
+        )
+      }
+    }
+    switch route6(d, oif: outputInterface6(for: self[id], to: destination), source: ipv6Source(s)) {
+    case .failure(let f):
+      let rule: Rule =
+        switch f.errno {
+        case .EAFNOSUPPORT: .connectFamily
+        case .EADDRNOTAVAIL: .connectNoSource
+        default: .connectUnreachable
+        }
+      return .failure(f.errno, rule: rule, f.reason)
+    case .success(let r):
+      return connected(id, to: destination, source: r.source)
+    }
+  }
+
+  /// A UDP connect() that found its route: a wildcard local address narrows to the route's
+  /// source, and the socket records its peer.
+  private mutating func connected(_ id: SocketID, to destination: Endpoint, source: IPAddress)
+    -> Prediction
+  {
+    let s = self[id]
     var detail = ""
     // ip4_datagram_connect: `if (!inet->inet_saddr) inet->inet_saddr = fl4->saddr`, also when
     // the bound address stays (a broadcast or multicast one, or a connect-narrowed IPv6 one).
@@ -88,6 +147,7 @@ extension Namespace {
       detail = "; its local address narrows from the wildcard to \(mapped), the route's source"
     }
     self[id].peer = destination
+    self[id].staleIPv6Peer = nil
     self[id].state = .connected
     return Prediction(
       .ok, rule: .connectUDP,

@@ -77,6 +77,10 @@ extension Namespace {
       guard peerMatches(peer, packet.source) else { return nil }
       score += (peer.port == 0 ? 1 : 2) * step
     }
+    if s.peer == nil, !isIPv4Packet, let stale = s.staleIPv6Peer {
+      guard stale == packet.source.address else { return nil }
+      score += 1
+    }
     if s.boundDevice != nil { score += step }
     return score
   }

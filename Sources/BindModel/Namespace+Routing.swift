@@ -177,3 +177,125 @@ extension Namespace {
     return nil
   }
 }
+
+/// Why an IPv6 route lookup (with its source selection) failed.
+struct RouteFailure: Error {
+  var errno: Errno
+  var reason: String
+}
+
+/// An IPv6 route that was found: where the datagram goes, the device, and its source.
+struct Route6 {
+  var route: Route
+  var device: String
+  var source: IPAddress
+}
+
+extension Namespace {
+  /// The interface bindsim's replay gives as the veth peer of the first `interface` without a
+  /// cable: it stays in the namespace, has no address, and its `ff00::/8` route comes first.
+  static let hiddenPeer = "bsp0"
+
+  /// The device of the first `ff00::/8` route (addrconf gives one to every interface that is
+  /// up except lo): the hidden veth peer of an interface without a cable (it comes up with its
+  /// carrier first), else the first cabled interface; nil on a host with only lo.
+  var defaultMulticastDevice: String? {
+    let others = interfaces.filter { !$0.isLoopback }
+    if others.contains(where: { !linkedInterfaces.contains($0.name) }) { return Self.hiddenPeer }
+    return others.first?.name
+  }
+
+  /// The output interface of an IPv6 datagram (`udpv6_sendmsg`, `ip6_datagram_connect`): the
+  /// destination's scope when the address needs one, else the bound device, else (multicast)
+  /// IPV6_MULTICAST_IF.
+  func outputInterface6(for s: ModelSocket, to destination: Endpoint) -> String? {
+    guard case .v6(let d) = destination.address else { return s.boundDevice }
+    if d.needsScope, let scope = destination.scope { return scope }
+    return s.boundDevice ?? (d.isMulticast ? s.ipv6MulticastInterface : nil)
+  }
+
+  /// `ip6_dst_lookup_tail` for a native IPv6 destination: `ip6_route_output` (an output
+  /// interface restricts the routes to its own; a multicast destination takes the first
+  /// `ff00::/8` route), source selection when the socket has no source yet (for multicast only
+  /// among the output device's addresses: EADDRNOTAVAIL when it has none), and last the
+  /// v4-mapped source check (EAFNOSUPPORT).
+  func route6(_ d: IPv6Address, oif: String?, source: IPAddress?) -> Result<Route6, RouteFailure> {
+    if let oif, oif != Self.hiddenPeer, interface(named: oif) == nil {
+      return .failure(
+        RouteFailure(
+          errno: .ENETUNREACH, reason: "'\(oif)' names no interface, so no route goes through it"))
+    }
+    let found: Route6
+    if d.isMulticast {
+      guard let device = oif ?? defaultMulticastDevice, device != "lo" else {
+        return .failure(
+          RouteFailure(
+            errno: .ENETUNREACH,
+            reason:
+              "no ff00::/8 route for \(d)\(oif == nil ? ": a host with only lo has none" : " goes through lo")"
+          ))
+      }
+      let picked = source ?? interface(named: device)?.ipv6.first.map { .v6($0.address) }
+      guard let picked else {
+        let which =
+          device == Self.hiddenPeer
+          ? "the first ff00::/8 route goes through the veth peer of an interface, which has no address"
+          : "\(device) has no IPv6 address"
+        return .failure(
+          RouteFailure(
+            errno: .EADDRNOTAVAIL, reason: "\(which), so there is no source address for \(d)"))
+      }
+      found = Route6(route: .multicast, device: device, source: picked)
+    } else if let owner = ipv6Owner(d), oif == nil || oif == owner.name {
+      let src = source ?? .v6(d)
+      found = Route6(
+        route: .local(interface: owner.name, source: src), device: owner.name, source: src)
+    } else {
+      let candidates = interfaces.filter { !$0.isLoopback && (oif == nil || $0.name == oif) }
+      var hit: (String, IPv6Address)?
+      for i in candidates {
+        if let (address, _) = i.ipv6.first(where: {
+          $0.address.matches(d, prefixLength: $0.prefixLength)
+        }) {
+          hit = (i.name, address)
+          break
+        }
+      }
+      guard let (device, address) = hit else {
+        return .failure(
+          RouteFailure(
+            errno: .ENETUNREACH,
+            reason:
+              "no route to \(d)\(oif.map { " through \($0)" } ?? ""): it is in no connected subnet\(oif == nil ? " and a fresh namespace has no default route" : "")"
+          ))
+      }
+      let src = source ?? .v6(address)
+      found = Route6(route: .offHost(interface: device, source: src), device: device, source: src)
+    }
+    if case .v6(let s)? = source, s.v4Mapped != nil {
+      return .failure(
+        RouteFailure(
+          errno: .EAFNOSUPPORT,
+          reason:
+            "the source \(s) is v4-mapped and \(d) is an IPv6 destination (ip6_dst_lookup_tail)"))
+    }
+    return .success(found)
+  }
+
+  /// `np->saddr`, the IPv6 source of a socket's route lookups: its local address, except a
+  /// multicast one (`__inet6_bind` sets only `sk_v6_rcv_saddr` for a multicast address).
+  func ipv6Source(_ s: ModelSocket) -> IPAddress? {
+    guard let a = s.localAddress, !a.isAny, !(a.ipv4View == nil && a.isMulticast) else {
+      return nil
+    }
+    return a
+  }
+
+  /// `sk_bound_dev_if` naming no interface (a failed scoped bind or connect leaves it): the
+  /// IPv4 route lookup fails with ENODEV.
+  func missingBoundDevice(_ s: ModelSocket) -> String? {
+    guard let device = s.boundDevice, device != Self.hiddenPeer, interface(named: device) == nil
+    else { return nil }
+    return device
+  }
+}

@@ -16,7 +16,8 @@ extension Namespace {
           rule: rule,
           "'\(s.name)' is IPV6_V6ONLY, so it cannot reach the IPv4 destination \(destination)")
       }
-    case (.inet6, .v6):
+    case (.inet6, .v6) where s.transport == .tcp:
+      // UDP finds this in ip6_dst_lookup_tail, after the route (see route6).
       if case .v6(let local)? = s.localAddress, local.v4Mapped != nil {
         return .failure(
           .EAFNOSUPPORT, rule: rule,
@@ -107,6 +108,15 @@ extension Namespace {
       return .failure(
         .EINVAL, rule: .sendNoDestination, "a datagram cannot be sent to port 0 (udp_sendmsg)")
     }
+    if case .v6(let d) = destination.address, d.v4Mapped == nil {
+      return sendIPv6(id, to: destination, group: d)
+    }
+    if let device = missingBoundDevice(s) {
+      return .failure(
+        .ENODEV, rule: .sendUnreachable,
+        "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
+      )
+    }
     if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
       return refusal
     }
@@ -181,6 +191,44 @@ extension Namespace {
         "'\(s.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
       )
     }
+    return transmit(id, route: route, source: source, arrival: arrival, to: destination)
+  }
+
+  /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (see `route6`),
+  /// then the pending error, then the datagram.
+  private mutating func sendIPv6(_ id: SocketID, to destination: Endpoint, group d: IPv6Address)
+    -> Prediction
+  {
+    let sender = self[id]
+    switch route6(
+      d, oif: outputInterface6(for: sender, to: destination), source: ipv6Source(sender))
+    {
+    case .failure(let f):
+      let rule: Rule =
+        switch f.errno {
+        case .EAFNOSUPPORT: .sendFamily
+        case .EADDRNOTAVAIL: .sendNoSource
+        default: .sendUnreachable
+        }
+      return .failure(f.errno, rule: rule, f.reason)
+    case .success(let r):
+      if let pending = sender.pendingError {
+        self[id].pendingError = nil
+        return .failure(
+          pending, rule: .sendPendingError,
+          "'\(sender.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
+        )
+      }
+      return transmit(id, route: r.route, source: r.source, arrival: r.device, to: destination)
+    }
+  }
+
+  /// The datagram is built and leaves: off the host, as a broadcast or multicast, or to the
+  /// local socket the lookup finds.
+  private mutating func transmit(
+    _ id: SocketID, route: Route, source: IPAddress, arrival: String, to destination: Endpoint
+  ) -> Prediction {
+    let sender = self[id]
     let packet = Packet(
       source: Endpoint(address: source, port: sender.localPort), destination: destination,
       arrival: arrival)
@@ -322,6 +370,7 @@ extension Namespace {
       return view == .any || view == packet.ipv4Destination
     }
     guard case .v6(let a) = s.boundAddress, a.v4Mapped == nil else { return false }
+    if s.peer == nil, let stale = s.staleIPv6Peer, stale != packet.source.address { return false }
     return a.isAny || .v6(a) == packet.destination.address
   }
 
