@@ -54,6 +54,13 @@ extension Namespace {
               "\(a) is link-local: it needs a scope (%interface) or a bound device")
           }
         }
+        // __inet6_bind looks the bound device up before the address (ENODEV when a failed
+        // scoped bind or connect left one that does not exist).
+        if let device, device != Self.hiddenPeer, interface(named: device) == nil {
+          return .failure(
+            .ENODEV, rule: .bindUnknownDevice,
+            "'\(s.name)' is bound to '\(device)', which does not exist")
+        }
         if let refusal = ipv6Locality(a, device: device, for: s) { return refusal }
       }
     }
