@@ -56,7 +56,7 @@ extension Namespace {
         }
         // __inet6_bind looks the bound device up before the address (ENODEV when a failed
         // scoped bind or connect left one that does not exist).
-        if let device, device != Self.hiddenPeer, interface(named: device) == nil {
+        if let device, interface(named: device) == nil {
           return .failure(
             .ENODEV, rule: .bindUnknownDevice,
             "'\(s.name)' is bound to '\(device)', which does not exist")

@@ -288,8 +288,7 @@ extension Namespace {
       device = interface
     } else if case .v6 = group, let first = defaultMulticastDevice {
       // Every IPv6 interface but lo gets a `multicast ff00::/8` route (addrconf), so the
-      // route lookup of ipv6_sock_mc_join finds one: the first, which is the hidden veth peer
-      // of an interface without a cable (verified on 6.18).
+      // route lookup of ipv6_sock_mc_join finds one: the first interface's (verified on 6.18).
       device = first
     } else {
       return .failure(

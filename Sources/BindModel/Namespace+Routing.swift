@@ -192,17 +192,10 @@ struct Route6 {
 }
 
 extension Namespace {
-  /// The interface bindsim's replay gives as the veth peer of the first `interface` without a
-  /// cable: it stays in the namespace, has no address, and its `ff00::/8` route comes first.
-  static let hiddenPeer = "bsp0"
-
   /// The device of the first `ff00::/8` route (addrconf gives one to every interface that is
-  /// up except lo): the hidden veth peer of an interface without a cable (it comes up with its
-  /// carrier first), else the first cabled interface; nil on a host with only lo.
+  /// up except lo, in the order they come up): the first interface; nil on a host with only lo.
   var defaultMulticastDevice: String? {
-    let others = interfaces.filter { !$0.isLoopback }
-    if others.contains(where: { !linkedInterfaces.contains($0.name) }) { return Self.hiddenPeer }
-    return others.first?.name
+    interfaces.first { !$0.isLoopback }?.name
   }
 
   /// The output interface of an IPv6 datagram (`udpv6_sendmsg`, `ip6_datagram_connect`): the
@@ -220,7 +213,7 @@ extension Namespace {
   /// among the output device's addresses: EADDRNOTAVAIL when it has none), and last the
   /// v4-mapped source check (EAFNOSUPPORT).
   func route6(_ d: IPv6Address, oif: String?, source: IPAddress?) -> Result<Route6, RouteFailure> {
-    if let oif, oif != Self.hiddenPeer, interface(named: oif) == nil {
+    if let oif, interface(named: oif) == nil {
       return .failure(
         RouteFailure(
           errno: .ENETUNREACH, reason: "'\(oif)' names no interface, so no route goes through it"))
@@ -237,13 +230,10 @@ extension Namespace {
       }
       let picked = source ?? interface(named: device)?.ipv6.first.map { .v6($0.address) }
       guard let picked else {
-        let which =
-          device == Self.hiddenPeer
-          ? "the first ff00::/8 route goes through the veth peer of an interface, which has no address"
-          : "\(device) has no IPv6 address"
         return .failure(
           RouteFailure(
-            errno: .EADDRNOTAVAIL, reason: "\(which), so there is no source address for \(d)"))
+            errno: .EADDRNOTAVAIL,
+            reason: "\(device) has no IPv6 address, so there is no source address for \(d)"))
       }
       found = Route6(route: .multicast, device: device, source: picked)
     } else if let owner = ipv6Owner(d), oif == nil || oif == owner.name {
@@ -294,7 +284,7 @@ extension Namespace {
   /// `sk_bound_dev_if` naming no interface (a failed scoped bind or connect leaves it): the
   /// IPv4 route lookup fails with ENODEV.
   func missingBoundDevice(_ s: ModelSocket) -> String? {
-    guard let device = s.boundDevice, device != Self.hiddenPeer, interface(named: device) == nil
+    guard let device = s.boundDevice, interface(named: device) == nil
     else { return nil }
     return device
   }

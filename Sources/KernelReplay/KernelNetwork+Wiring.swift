@@ -34,11 +34,16 @@ extension KernelNetwork {
   /// in this namespace, both ends up so that the carrier is on; then each address is added
   /// (an address already present is fine) and every IPv6 address is waited for until the
   /// kernel delivers to it locally (reference §15 item 6).
+  ///
+  /// The peer is a replay artifact, so IPv6 is disabled on it before it comes up: otherwise
+  /// addrconf gives it a `multicast ff00::/8` route too, often ahead of the interface's own,
+  /// and IPv6 multicast without an interface would leave by the peer (or not, by timing).
   func configureInterface(_ name: String, addresses: [InterfaceAddress]) throws(SystemError) {
     var netlink = try RouteNetlink()
     if interfaceIndex(name) == nil {
       let peer = nextPeerName()
       try netlink.createVethPair(name: name, peer: peer)
+      try writeExistingFile("/proc/sys/net/ipv6/conf/\(peer)/disable_ipv6", "1")
       try bringUp(name, with: &netlink)
       try bringUp(peer, with: &netlink)
     }
