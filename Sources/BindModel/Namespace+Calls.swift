@@ -257,8 +257,10 @@ extension Namespace {
         remoteResets.append(
           RemoteReset(local: Endpoint(address: s.boundAddress, port: s.localPort), remote: peer))
       }
+      self[id].pendingError = .ECONNRESET
       what.append("resets its connection")
     case .synSent:
+      self[id].pendingError = .ECONNRESET
       what.append("abandons its SYN")
     default: break
     }

@@ -106,8 +106,23 @@ extension Namespace {
     if let answer = connectAgain(id) { return answer }
     let s = self[id]
     let destination = tcpDestination(written, for: s)
+    // tcp_v6_connect: a sockaddr_in is too short (EINVAL); a native IPv6 destination is
+    // checked for multicast and scope before the socket's own address.
+    if s.family == .inet6, case .v4 = written.address {
+      return .failure(
+        .EINVAL, rule: .connectFamily,
+        "'\(s.name)' is an AF_INET6 socket; a sockaddr_in for \(written) is too short for tcp_v6_connect"
+      )
+    }
+    if s.family == .inet6, case .v6(let a) = destination.address, a.v4Mapped == nil {
+      if a.isMulticast {
+        return .failure(
+          .ENETUNREACH, rule: .connectUnreachable,
+          "TCP cannot connect to the multicast address \(a)")
+      }
+      if let refusal = linkLocalScope(id, destination) { return refusal }
+    }
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
-    if let refusal = linkLocalScope(id, destination) { return refusal }
     let s2 = self[id]
     let throughIPv4 = destination.address.ipv4View != nil
     if throughIPv4, let refusal = ipv4SourceCheck(s2) { return refusal }
@@ -470,7 +485,11 @@ extension Namespace {
         // A bucket made or held by bind() is never used by connect().
         if owners.contains(where: { !$0.connectBound }) { return false }
         return !owners.contains {
-          $0.peer == destination && $0.localAddress == n.localAddress
+          guard let peer = $0.peer, let local = $0.localAddress, let wanted = n.localAddress
+          else { return false }
+          return self.sameEndpoint(peer, destination)
+            && self.sameEndpoint(
+              Endpoint(address: local, port: 0), Endpoint(address: wanted, port: 0))
         }
       }
       guard
