@@ -105,7 +105,7 @@ extension Namespace {
   {
     if let answer = connectAgain(id) { return answer }
     let s = self[id]
-    let destination = tcpDestination(written, for: s)
+    let destination = thisHost(written, for: s)
     // tcp_v6_connect: a sockaddr_in is too short (EINVAL); a native IPv6 destination is
     // checked for multicast and scope before the socket's own address.
     if s.family == .inet6, case .v4 = written.address {
@@ -155,13 +155,20 @@ extension Namespace {
     // now records (`inet_bhash2_update_saddr`).
     let bound: IPAddress? =
       throughIPv4
-      ? inetSource(s2).map { .v4($0) }
+      ? sourceAddress(of: s2)?.ipv4View.map { .v4($0) }
       : s2.localAddress.flatMap { $0.isAny ? nil : $0 }
     let local: IPAddress =
       switch (s2.family, bound ?? source) {
       case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
       case (_, let a): a
       }
+    // __mkroute_output: a loopback source may only leave through a loopback device.
+    if leaves, arrival != "lo", let v4 = local.ipv4View, v4.isLoopback {
+      return .failure(
+        .EINVAL, rule: .connectInvalidSource,
+        "'\(s.name)' has the loopback source \(v4), which may never leave the host (the SYN to \(destination.address) would go out \(arrival))"
+      )
+    }
     let addressBefore = s2.localAddress
     if !s2.isHashed {
       var probe = s2
@@ -258,36 +265,6 @@ extension Namespace {
     }
   }
 
-  /// The IPv4 source address a socket's `inet_saddr` holds: none for an AF_INET socket bound
-  /// to a multicast or broadcast address (`inet_bind`: "use device"), the embedded address of
-  /// an AF_INET6 socket's v4-mapped binding (`__inet6_bind` copies it as is).
-  func inetSource(_ s: ModelSocket) -> IPv4Address? {
-    guard let bound = s.localAddress, let a = bound.ipv4View, !a.isAny else { return nil }
-    if s.family == .inet {
-      switch addressType(a) {
-      case .multicast, .broadcast: return nil
-      default: return a
-      }
-    }
-    return a
-  }
-
-  /// The wildcard as a TCP destination (`ip_route_output_key_hash_rcu`: no daddr becomes
-  /// `inet_saddr`, else 127.0.0.1; `tcp_v6_connect`: `::` becomes `::1`, or the v4-mapped
-  /// loopback for a socket bound to a v4-mapped address).
-  func tcpDestination(_ written: Endpoint, for s: ModelSocket) -> Endpoint {
-    var d = written
-    switch written.address {
-    case .v4(let a) where a.isAny:
-      d.address = .v4(inetSource(s) ?? .loopback)
-    case .v6(let a) where a.v4Mapped?.isAny == true:
-      d.address = .v6(IPv6Address(v4Mapped: inetSource(s) ?? .loopback))
-    default:
-      return thisHost(written, for: s)
-    }
-    return d
-  }
-
   /// `tcp_v6_connect` for a link-local destination: its scope becomes the socket's device
   /// (EINVAL if the socket is bound to another one, or if there is neither).
   mutating func linkLocalScope(_ id: SocketID, _ destination: Endpoint) -> Prediction? {
@@ -312,7 +289,7 @@ extension Namespace {
   /// broadcast source is EINVAL, and an address this host does not have is ENETUNREACH unless
   /// IP_TRANSPARENT lets the flow use any source (`FLOWI_FLAG_ANYSRC`).
   func ipv4SourceCheck(_ s: ModelSocket) -> Prediction? {
-    guard let source = inetSource(s) else { return nil }
+    guard let source = sourceAddress(of: s)?.ipv4View else { return nil }
     if source.isMulticast || source.isLimitedBroadcast {
       return .failure(
         .EINVAL, rule: .connectInvalidSource,

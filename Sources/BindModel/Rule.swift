@@ -64,7 +64,6 @@ extension Rule {
   public static let connectRefused = Rule(rawValue: "tcp.connection-refused")
   public static let connectAlreadyConnected = Rule(rawValue: "tcp.already-connected")
   public static let connectInvalid = Rule(rawValue: "connect.invalid")
-  public static let connectInvalidSource = Rule(rawValue: "connect.invalid-source")
   public static let connectUnknownDevice = Rule(rawValue: "connect.unknown-device")
   public static let connectInProgress = Rule(rawValue: "tcp.connect-in-progress")
   public static let connectCompleted = Rule(rawValue: "tcp.connect-completed")
