@@ -121,6 +121,16 @@ extension Namespace {
           "TCP cannot connect to the multicast address \(a)")
       }
       if let refusal = linkLocalScope(id, destination) { return refusal }
+      // ip6_dst_lookup_tail routes before it refuses a v4-mapped source (EAFNOSUPPORT).
+      switch synRoute(self[id], to: destination.address, throughIPv4: false) {
+      case .refused(let refusal): return refusal
+      case .route(.unreachable):
+        return .failure(
+          .ENETUNREACH, rule: .connectUnreachable,
+          "no route to \(a): it is in no connected subnet and a fresh namespace has no default route"
+        )
+      default: break
+      }
     }
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
     let s2 = self[id]
@@ -214,7 +224,7 @@ extension Namespace {
         "'\(s.name)' holds \(packet.source) itself: its SYN comes back to it, and TCP's simultaneous open connects the socket to itself"
       )
     }
-    if let lost = replyLost(packet) {
+    if let lost = replyLost(packet, device: client.boundDevice) {
       return .failure(.ETIMEDOUT, rule: .connectReplyLost, lost)
     }
     guard let found = lookupListener(packet) else {
@@ -303,23 +313,26 @@ extension Namespace {
     )
   }
 
-  /// The route of a SYN. A socket bound to a device (`sk_bound_dev_if` as the flow's oif) keeps
-  /// it on that device: IPv4 delivers locally only an address of that device and otherwise
-  /// assumes the destination is on its link (`ip_route_output_key_hash_rcu`), IPv6 finds no
-  /// route off the device (`ip6_route_output`, strict oif). A device that does not exist is
-  /// ENODEV for IPv4 and ENETUNREACH for IPv6.
+  /// The route of a SYN. IPv4 (and v4-mapped) destinations take the socket-aware output route
+  /// (`route(from:to:)`: a bound device keeps the SYN on that device, assumed on its link when
+  /// no route goes through it); a device that does not exist is ENODEV there. IPv6 is strict
+  /// (`ip6_route_output` with the device as oif): no route off the device is ENETUNREACH, and a
+  /// device that does not exist has no route at all.
   func synRoute(_ s: ModelSocket, to destination: IPAddress, throughIPv4: Bool)
     -> SYNRoute
   {
-    let plain = route(to: destination)
-    guard let device = s.boundDevice else { return .route(plain) }
-    guard let interface = interface(named: device) else {
-      if throughIPv4 {
+    if throughIPv4 {
+      if let device = s.boundDevice, interface(named: device) == nil {
         return .refused(
           .failure(
             .ENODEV, rule: .connectUnknownDevice,
             "'\(s.name)' is bound to the device \(device), which does not exist"))
       }
+      return .route(route(from: s, to: destination))
+    }
+    let plain = route(to: destination)
+    guard let device = s.boundDevice else { return .route(plain) }
+    guard interface(named: device) != nil else {
       return .refused(
         .failure(
           .ENETUNREACH, rule: .connectUnreachable,
@@ -329,17 +342,8 @@ extension Namespace {
     switch plain {
     case .local(let i, _) where i == device: return .route(plain)
     case .offHost(let i, _) where i == device: return .route(plain)
-    case .broadcast, .multicast: return .route(plain)
+    case .multicast: return .route(plain)
     default: break
-    }
-    if throughIPv4 {
-      let source = interface.ipv4.first.map { IPAddress.v4($0.address) } ?? .v4(.any)
-      let mapped: IPAddress =
-        switch (s.family, source) {
-        case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
-        default: source
-        }
-      return .route(.offHost(interface: device, source: mapped))
     }
     return .refused(
       .failure(
@@ -357,8 +361,16 @@ extension Namespace {
   /// the SYN's source, which must be an address of this host; and an IPv6 reset to a
   /// loopback or link-local source must leave by the interface the SYN arrived on
   /// (`tcp_v6_send_response`: `rt6_need_strict`). A lost answer leaves the SYN unanswered.
-  func replyLost(_ packet: Packet) -> String? {
+  func replyLost(_ packet: Packet, device: String?) -> String? {
     let src = packet.source.address
+    // IPv4: the answer arrives as if on the device that owns the source address (the local
+    // route's device, `rt_iif`); a client bound to another device does not see it.
+    if let device, let v4 = src.ipv4View, case .local(let owner) = addressType(v4),
+      owner != device
+    {
+      return
+        "the answer to \(v4) arrives as if on \(owner), and '\(device)' is the only device the client hears: the SYN is never answered"
+    }
     let isLocal: Bool
     if let v4 = src.ipv4View {
       if case .local = addressType(v4) { isLocal = true } else { isLocal = false }
