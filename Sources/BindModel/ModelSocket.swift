@@ -7,6 +7,9 @@ public struct ModelSocket: Hashable, Sendable {
     case closed
     /// `TCP_LISTEN`.
     case listening
+    /// `TCP_SYN_SENT`: the SYN got no answer yet (connect reported ETIMEDOUT, the kernel keeps
+    /// trying).
+    case synSent
     /// Connected to a peer (`TCP_ESTABLISHED` or a connected UDP socket).
     case connected
     /// Closed first while the other end is still open: the name lingers (`FIN_WAIT2`).
@@ -66,9 +69,19 @@ public struct ModelSocket: Hashable, Sendable {
   public var addressLocked = false
   /// The port was chosen by `connect()` (`SOCK_CONNECT_BIND`), not held through `bind()`.
   public var connectBound = false
-  /// A TCP connect failed (`sock->state` is SS_DISCONNECTING): listen() gives EINVAL and
-  /// another connect() ECONNABORTED.
-  public var connectFailed = false
+  /// `sock->state`, the socket layer's view of `connect()` (`__inet_stream_connect`).
+  public enum CallState: Hashable, Sendable {
+    /// `SS_UNCONNECTED`.
+    case unconnected
+    /// `SS_CONNECTING`: a non-blocking TCP connect() returned EINPROGRESS, and no connect()
+    /// since has looked at how the handshake ended.
+    case connecting
+    /// `SS_CONNECTED` (an accepted socket, or a second connect() after the handshake).
+    case connected
+  }
+  /// TCP: `sock->state`. A refused connect leaves SS_CONNECTING with `sk_state` CLOSE: listen()
+  /// gives EINVAL and the next connect() ECONNABORTED.
+  public var callState = CallState.unconnected
   /// The port `getsockname` still reports after the kernel released it (`inet_sport` outlives
   /// `inet_num` when a TCP connect is refused).
   public var staleLocalPort: UInt16 = 0

@@ -35,17 +35,14 @@ extension Namespace {
             .EINVAL, rule: .bindMappedOnV6Only,
             "'\(s.name)' is IPV6_V6ONLY, so it cannot bind the v4-mapped address \(a)")
         }
+        if let refusal = unknownDevice(s.boundDevice, for: s) { return refusal }
         if let refusal = ipv4Locality(v4, for: s) { return refusal }
       } else if !a.isAny {
         if a.needsScope {
           if let scope = endpoint.scope {
-            // __inet6_bind stores the scope in sk_bound_dev_if before it checks anything else,
-            // and a bind that fails later leaves it there (verified on 6.18).
+            // __inet6_bind sets sk_bound_dev_if from the scope before it looks the device up,
+            // so even a scope that names no interface stays behind (verified on 6.18).
             self[id].boundDevice = scope
-            guard interface(named: scope) != nil else {
-              return .failure(
-                .ENODEV, rule: .bindUnknownDevice, "the scope '\(scope)' names no interface")
-            }
             device = scope
           }
           guard device != nil else {
@@ -54,13 +51,7 @@ extension Namespace {
               "\(a) is link-local: it needs a scope (%interface) or a bound device")
           }
         }
-        // __inet6_bind looks the bound device up before the address (ENODEV when a failed
-        // scoped bind or connect left one that does not exist).
-        if let device, interface(named: device) == nil {
-          return .failure(
-            .ENODEV, rule: .bindUnknownDevice,
-            "'\(s.name)' is bound to '\(device)', which does not exist")
-        }
+        if let refusal = unknownDevice(device, for: s) { return refusal }
         if let refusal = ipv6Locality(a, device: device, for: s) { return refusal }
       }
     }
@@ -72,6 +63,8 @@ extension Namespace {
     if case .v6(let a) = endpoint.address, !a.isAny, a.v4Mapped == nil { probe.v6Only = true }
     if port == 0 && s.bindAddressNoPort {
       self[id] = probe
+      // inet_sport = inet_num: getsockname shows no port, not one a refused connect left.
+      self[id].staleLocalPort = 0
       self[id].addressLocked = !endpoint.address.isAny
       return Prediction(
         .ok, rule: .ephemeralDeferred,
@@ -88,6 +81,15 @@ extension Namespace {
     hash(id, port: chosen)
     return Prediction(
       OutcomeSet(.ok), rule: result.rule, result.explanation, portChoice: result.portChoice)
+  }
+
+  /// `__inet6_bind`: a specific address on a socket whose device (`sk_bound_dev_if`) does not
+  /// exist is ENODEV; only a failed bind to a scoped address leaves such a device behind.
+  func unknownDevice(_ device: String?, for s: ModelSocket) -> Prediction? {
+    guard let device, interface(named: device) == nil else { return nil }
+    return .failure(
+      .ENODEV, rule: .bindUnknownDevice,
+      "'\(s.name)' is bound to the device \(device), which names no interface")
   }
 
   /// The result of a protocol `get_port`.

@@ -59,13 +59,14 @@ extension Namespace {
       return .failure(
         .EOPNOTSUPP, rule: .listenNotStream, "'\(s.name)' is a UDP socket; only TCP sockets listen")
     }
-    if s.state == .listening {
-      return Prediction(.ok, rule: .listenOK, "'\(s.name)' is already listening")
-    }
-    if s.connectFailed {
+    if s.callState != .unconnected {
       return .failure(
         .EINVAL, rule: .listenInvalidState,
-        "'\(s.name)' had a connect() refused; such a socket cannot listen")
+        "'\(s.name)' called connect() and no later connect() or disconnect reset it; such a socket cannot listen"
+      )
+    }
+    if s.state == .listening {
+      return Prediction(.ok, rule: .listenOK, "'\(s.name)' is already listening")
     }
     if s.state != .closed {
       return .failure(
@@ -122,20 +123,24 @@ extension Namespace {
     }
     names[s.name] = nil
     self[id].isClosed = true
-    if s.state == .listening {
-      for pending in s.acceptQueue {
-        unhashConnection(pending.child)
-        if let client = pending.client {
-          if self[client].state == .connected { reset(client) }
-        } else {
-          remoteResets.append(RemoteReset(local: pending.local, remote: pending.remote))
-        }
-      }
-      self[id].acceptQueue = []
-    }
+    if s.state == .listening { stopListening(id) }
     unhash(id)
     self[id].state = .closed
     return Prediction(.ok, rule: .socketClosed, "'\(s.name)' is closed and releases its name")
+  }
+
+  /// `inet_csk_listen_stop`: the connections still queued on a listener are reset.
+  mutating func stopListening(_ id: SocketID) {
+    for pending in self[id].acceptQueue {
+      unhashConnection(pending.child)
+      if let client = pending.client {
+        if self[client].state == .connected { reset(client) }
+      } else {
+        remoteResets.append(RemoteReset(local: pending.local, remote: pending.remote))
+      }
+    }
+    self[id].acceptQueue = []
+    removeListener(id)
   }
 
   /// What closing one end of a connection does to the other end.
@@ -211,8 +216,9 @@ extension Namespace {
     let s = self[id]
     self[id].peer = nil
     if s.transport == .tcp {
-      if s.state == .connected { self[id].state = .closed }
-      return Prediction(.ok, rule: .disconnect, "'\(s.name)' drops its connection")
+      self[id].callState = .unconnected
+      let what = tcpDisconnect(id)
+      return Prediction(.ok, rule: .disconnectTCP, "'\(s.name)' \(what)")
     }
     self[id].state = .closed
     self[id].boundDevice = nil
@@ -237,6 +243,49 @@ extension Namespace {
     }
     let detail = what.isEmpty ? "" : ": " + what.joined(separator: " and ")
     return Prediction(.ok, rule: .disconnect, "'\(s.name)' forgets its peer\(detail)")
+  }
+
+  /// `tcp_disconnect`: a listener stops listening (its queued connections are reset), a
+  /// connection is reset, and the socket is CLOSE again: a port bind() did not lock is released
+  /// (`tcp_set_state` → `inet_put_port`; getsockname still shows it), and an address bind() did
+  /// not lock goes back to the wildcard (`inet_bhash2_reset_saddr`). What happened, for the
+  /// explanation.
+  @discardableResult
+  mutating func tcpDisconnect(_ id: SocketID) -> String {
+    let s = self[id]
+    var what: [String] = []
+    switch s.state {
+    case .listening:
+      stopListening(id)
+      what.append("stops listening")
+    case .connected:
+      if let o = s.otherEnd, o != id, self[o].state == .connected { reset(o) }
+      if s.otherEndRemote, let peer = s.peer {
+        remoteResets.append(
+          RemoteReset(local: Endpoint(address: s.boundAddress, port: s.localPort), remote: peer))
+      }
+      self[id].pendingError = .ECONNRESET
+      what.append("resets its connection")
+    case .synSent:
+      self[id].pendingError = .ECONNRESET
+      what.append("abandons its SYN")
+    default: break
+    }
+    self[id].state = .closed
+    self[id].peer = nil
+    self[id].otherEnd = nil
+    self[id].otherEndRemote = false
+    if s.state != .closed && s.isHashed && !s.portLocked {
+      self[id].staleLocalPort = s.localPort
+      unhash(id)
+      what.append("releases port \(s.localPort), which bind() did not ask for")
+    }
+    if !s.addressLocked, let a = s.localAddress, !a.isAny {
+      self[id].localAddress = nil
+      rehash(id)
+      what.append("forgets the address \(a)")
+    }
+    return what.isEmpty ? "is reset to an unconnected socket" : what.joined(separator: ", ")
   }
 
   /// `accept()`: takes the oldest queued connection; the new socket already holds the

@@ -155,38 +155,63 @@ extension Namespace {
     )
   }
 
-  /// TCP `connect()` (`tcp_v4_connect`, `tcp_v6_connect`) on one host: the SYN is looked up
-  /// like an incoming one (`__inet_lookup_listener`), and no listener means a reset.
+  /// TCP `connect()` on one host: `__inet_stream_connect` looks at `sock->state` first, then
+  /// `tcp_v4_connect` / `tcp_v6_connect` route the SYN, choose the source and the port, and the
+  /// SYN is looked up like an incoming one: its own socket (a simultaneous open with itself),
+  /// a listener (`__inet_lookup_listener`), or a reset. The call is non-blocking, so it leaves
+  /// `sock->state` SS_CONNECTING whatever the handshake's end.
   mutating func connectTCP(_ id: SocketID, to written: Endpoint, choices: inout Choices)
     -> Prediction
   {
-    let destination = thisHost(written, for: self[id])
+    if let answer = connectAgain(id) { return answer }
     let s = self[id]
-    if s.connectFailed {
+    let destination = thisHost(written, for: s)
+    // tcp_v6_connect: a sockaddr_in is too short (EINVAL); a native IPv6 destination is
+    // checked for multicast and scope before the socket's own address.
+    if s.family == .inet6, case .v4 = written.address {
       return .failure(
-        .ECONNABORTED, rule: .connectInvalid,
-        "'\(s.name)' already had a connect() refused; the socket cannot connect again")
+        .EINVAL, rule: .connectFamily,
+        "'\(s.name)' is an AF_INET6 socket; a sockaddr_in for \(written) is too short for tcp_v6_connect"
+      )
     }
-    if s.state != .closed {
-      return .failure(
-        .EISCONN, rule: .connectAlreadyConnected,
-        "'\(s.name)' is \(s.state == .listening ? "listening" : "already connected")")
+    if s.family == .inet6, case .v6(let a) = destination.address, a.v4Mapped == nil {
+      if a.isMulticast {
+        return .failure(
+          .ENETUNREACH, rule: .connectUnreachable,
+          "TCP cannot connect to the multicast address \(a)")
+      }
+      if let refusal = linkLocalScope(id, destination) { return refusal }
+      // ip6_dst_lookup_tail routes before it refuses a v4-mapped source (EAFNOSUPPORT).
+      switch synRoute(self[id], to: destination.address, throughIPv4: false) {
+      case .refused(let refusal): return refusal
+      case .route(.unreachable):
+        return .failure(
+          .ENETUNREACH, rule: .connectUnreachable,
+          "no route to \(a): it is in no connected subnet and a fresh namespace has no default route"
+        )
+      default: break
+      }
     }
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
+    let s2 = self[id]
+    let throughIPv4 = destination.address.ipv4View != nil
+    if throughIPv4, let refusal = ipv4SourceCheck(s2) { return refusal }
+    let path: Route
+    switch synRoute(s2, to: destination.address, throughIPv4: throughIPv4) {
+    case .route(let r): path = r
+    case .refused(let refusal): return refusal
+    }
     let arrival: String
     let source: IPAddress
-    switch route(to: destination.address) {
+    var leaves = false
+    switch path {
     case .local(let i, let src):
       arrival = i
       source = src
-    case .offHost(let i, let src) where linkedInterfaces.contains(i):
+    case .offHost(let i, let src):
       arrival = i
       source = src
-    case .offHost(let i, _):
-      return .failure(
-        .ETIMEDOUT, rule: .connectUnreachable,
-        "\(destination.address) is not an address of this host: the SYN leaves by \(i) and nobody answers"
-      )
+      leaves = true
     case .broadcast, .multicast:
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable,
@@ -196,18 +221,27 @@ extension Namespace {
         .ENETUNREACH, rule: .connectUnreachable,
         "no route to \(destination.address): a fresh namespace has no default route")
     }
-    let local: IPAddress
-    if let bound = s.localAddress, !bound.isAny {
-      local = bound
-    } else {
-      local =
-        switch (s.family, source) {
-        case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
-        default: source
-        }
+    // The bound source (`inet_saddr`, `sk_v6_rcv_saddr`), else the route's, which the socket
+    // now records (`inet_bhash2_update_saddr`).
+    let bound: IPAddress? =
+      throughIPv4
+      ? sourceAddress(of: s2)?.ipv4View.map { .v4($0) }
+      : s2.localAddress.flatMap { $0.isAny ? nil : $0 }
+    let local: IPAddress =
+      switch (s2.family, bound ?? source) {
+      case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
+      case (_, let a): a
+      }
+    // __mkroute_output: a loopback source may only leave through a loopback device.
+    if leaves, arrival != "lo", let v4 = local.ipv4View, v4.isLoopback {
+      return .failure(
+        .EINVAL, rule: .connectInvalidSource,
+        "'\(s.name)' has the loopback source \(v4), which may never leave the host (the SYN to \(destination.address) would go out \(arrival))"
+      )
     }
-    if !s.isHashed {
-      var probe = s
+    let addressBefore = s2.localAddress
+    if !s2.isHashed {
+      var probe = s2
       probe.localAddress = local
       guard let port = connectPort(for: probe, to: destination, choices: &choices) else {
         return .failure(
@@ -217,21 +251,44 @@ extension Namespace {
       self[id].localAddress = local
       self[id].connectBound = true
       hash(id, port: port)
-    } else if s.localAddress == nil || s.localAddress!.isAny {
+    } else if s2.localAddress != local {
       self[id].localAddress = local
       rehash(id)
     }
+    // tcp_connect: the SYN is on its way; connect() answers EINPROGRESS.
+    self[id].callState = .connecting
+    self[id].pendingError = nil
+    self[id].peer = destination
+    self[id].state = .synSent
     let client = self[id]
     let packet = Packet(
       source: Endpoint(address: local, port: client.localPort), destination: destination,
       arrival: arrival)
-    if case .offHost = route(to: destination.address) {
-      outbound = Transmission(
-        packet: packet, sender: id, kind: .syn, interface: arrival, addressBefore: s.localAddress)
-      return .failure(.ETIMEDOUT, rule: .connectUnreachable, "the SYN leaves by \(arrival)")
+    if leaves {
+      if linkedInterfaces.contains(arrival) {
+        outbound = Transmission(
+          packet: packet, sender: id, kind: .syn, interface: arrival, addressBefore: addressBefore)
+        return .failure(.ETIMEDOUT, rule: .connectUnreachable, "the SYN leaves by \(arrival)")
+      }
+      return .failure(
+        .ETIMEDOUT, rule: .connectUnreachable,
+        "\(destination.address) is not an address of this host: the SYN leaves by \(arrival) and nobody answers"
+      )
+    }
+    if sameEndpoint(packet.source, destination) {
+      // The SYN finds the socket itself in the established table: a simultaneous open.
+      self[id].state = .connected
+      self[id].otherEnd = id
+      return Prediction(
+        .ok, rule: .connectSelf,
+        "'\(s.name)' holds \(packet.source) itself: its SYN comes back to it, and TCP's simultaneous open connects the socket to itself"
+      )
+    }
+    if let lost = replyLost(packet, device: client.boundDevice) {
+      return .failure(.ETIMEDOUT, rule: .connectReplyLost, lost)
     }
     guard let found = lookupListener(packet) else {
-      refuse(id, addressBefore: s.localAddress)
+      refuse(id, addressBefore: addressBefore)
       return .failure(
         .ECONNREFUSED, rule: .connectRefused,
         "no socket listens on TCP port \(destination.port) for \(destination.address), so the SYN is answered with a reset"
@@ -243,12 +300,172 @@ extension Namespace {
     return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
   }
 
+  /// `__inet_stream_connect` before the protocol's connect: a socket whose last connect()
+  /// answered EINPROGRESS learns how it ended (EALREADY while the SYN is unanswered, 0 once
+  /// connected, the pending error or ECONNABORTED when it failed, which also disconnects it);
+  /// a connected or listening socket answers EISCONN.
+  mutating func connectAgain(_ id: SocketID) -> Prediction? {
+    let s = self[id]
+    switch (s.callState, s.state) {
+    case (.connecting, .synSent):
+      return .failure(
+        .EALREADY, rule: .connectInProgress,
+        "'\(s.name)' already sent a SYN that has no answer yet")
+    case (.connecting, .closed):
+      let error = s.pendingError ?? .ECONNABORTED
+      self[id].pendingError = nil
+      self[id].callState = .unconnected
+      tcpDisconnect(id)
+      return .failure(
+        error, rule: .connectInvalid,
+        "the last connect() of '\(s.name)' failed; this one reports \(error.name) and resets the socket, so the next connect() starts afresh"
+      )
+    case (.connecting, .connected):
+      self[id].callState = .connected
+      return Prediction(
+        .ok, rule: .connectCompleted,
+        "the handshake of '\(s.name)' completed after its connect() answered EINPROGRESS; this connect() confirms it"
+      )
+    case (_, .closed) where s.callState == .unconnected:
+      return nil
+    default:
+      return .failure(
+        .EISCONN, rule: .connectAlreadyConnected,
+        "'\(s.name)' is \(s.state == .listening ? "listening" : "already connected")")
+    }
+  }
+
+  /// `tcp_v6_connect` for a link-local destination: its scope becomes the socket's device
+  /// (EINVAL if the socket is bound to another one, or if there is neither).
+  mutating func linkLocalScope(_ id: SocketID, _ destination: Endpoint) -> Prediction? {
+    guard case .v6(let a) = destination.address, a.isLinkLocal else { return nil }
+    let s = self[id]
+    if let scope = destination.scope {
+      if let device = s.boundDevice, device != scope {
+        return .failure(
+          .EINVAL, rule: .connectInvalidSource,
+          "'\(s.name)' is bound to \(device), and \(destination) names another interface")
+      }
+      self[id].boundDevice = scope
+    } else if s.boundDevice == nil {
+      return .failure(
+        .EINVAL, rule: .connectInvalidSource,
+        "\(a) is link-local: the connect() needs a scope (%interface) or a bound device")
+    }
+    return nil
+  }
+
+  /// `ip_route_output_key_hash_rcu` on the socket's IPv4 source: a multicast or limited
+  /// broadcast source is EINVAL, and an address this host does not have is ENETUNREACH unless
+  /// IP_TRANSPARENT lets the flow use any source (`FLOWI_FLAG_ANYSRC`).
+  func ipv4SourceCheck(_ s: ModelSocket) -> Prediction? {
+    guard let source = sourceAddress(of: s)?.ipv4View else { return nil }
+    if source.isMulticast || source.isLimitedBroadcast {
+      return .failure(
+        .EINVAL, rule: .connectInvalidSource,
+        "'\(s.name)' is bound to \(source), which cannot be the source of a TCP connection")
+    }
+    if case .local = addressType(source) { return nil }
+    if s.transparent { return nil }
+    return .failure(
+      .ENETUNREACH, rule: .connectUnreachable,
+      "'\(s.name)' is bound to \(source), which is not an address of this host, and only IP_TRANSPARENT lets a connection use such a source"
+    )
+  }
+
+  /// The route of a SYN. IPv4 (and v4-mapped) destinations take the socket-aware output route
+  /// (`route(from:to:)`: a bound device keeps the SYN on that device, assumed on its link when
+  /// no route goes through it); a device that does not exist is ENODEV there. IPv6 is strict
+  /// (`ip6_route_output` with the device as oif): no route off the device is ENETUNREACH, and a
+  /// device that does not exist has no route at all.
+  func synRoute(_ s: ModelSocket, to destination: IPAddress, throughIPv4: Bool)
+    -> SYNRoute
+  {
+    if throughIPv4 {
+      if let device = s.boundDevice, interface(named: device) == nil {
+        return .refused(
+          .failure(
+            .ENODEV, rule: .connectUnknownDevice,
+            "'\(s.name)' is bound to the device \(device), which does not exist"))
+      }
+      return .route(route(from: s, to: destination))
+    }
+    let plain = route(to: destination)
+    guard let device = s.boundDevice else { return .route(plain) }
+    guard interface(named: device) != nil else {
+      return .refused(
+        .failure(
+          .ENETUNREACH, rule: .connectUnreachable,
+          "'\(s.name)' is bound to the device \(device), which does not exist, so no route leads anywhere"
+        ))
+    }
+    switch plain {
+    case .local(let i, _) where i == device: return .route(plain)
+    case .offHost(let i, _) where i == device: return .route(plain)
+    case .multicast: return .route(plain)
+    default: break
+    }
+    return .refused(
+      .failure(
+        .ENETUNREACH, rule: .connectUnreachable,
+        "'\(s.name)' is bound to \(device), and no route to \(destination) goes through it"))
+  }
+
+  /// Where a SYN goes, or why connect() fails before it is sent.
+  enum SYNRoute {
+    case route(Route)
+    case refused(Prediction)
+  }
+
+  /// Whether the answer to a SYN that arrived here gets back to the client: the reply goes to
+  /// the SYN's source, which must be an address of this host; and an IPv6 reset to a
+  /// loopback or link-local source must leave by the interface the SYN arrived on
+  /// (`tcp_v6_send_response`: `rt6_need_strict`). A lost answer leaves the SYN unanswered.
+  func replyLost(_ packet: Packet, device: String?) -> String? {
+    let src = packet.source.address
+    // IPv4: the answer arrives as if on the device that owns the source address (the local
+    // route's device, `rt_iif`); a client bound to another device does not see it.
+    if let device, let v4 = src.ipv4View, case .local(let owner) = addressType(v4),
+      owner != device
+    {
+      return
+        "the answer to \(v4) arrives as if on \(owner), and '\(device)' is the only device the client hears: the SYN is never answered"
+    }
+    let isLocal: Bool
+    if let v4 = src.ipv4View {
+      if case .local = addressType(v4) { isLocal = true } else { isLocal = false }
+    } else if case .v6(let a) = src {
+      isLocal = ipv6Owner(a) != nil
+    } else {
+      isLocal = false
+    }
+    if !isLocal {
+      return
+        "\(src) is not an address of this host: the answer to the SYN goes elsewhere, and the SYN is never answered"
+    }
+    if case .v6(let a) = src, src.ipv4View == nil, a.isLoopback || a.isLinkLocal,
+      let owner = ipv6Owner(a), owner.name != packet.arrival, lookupListener(packet) == nil
+    {
+      return
+        "the reset to \(a) must leave by \(packet.arrival), where the SYN arrived, and \(a) is not reachable there: the SYN is never answered"
+    }
+    return nil
+  }
+
+  /// Addresses compare as the wire sees them (`::ffff:a.b.c.d` is a.b.c.d).
+  func sameEndpoint(_ a: Endpoint, _ b: Endpoint) -> Bool {
+    guard a.port == b.port else { return false }
+    if let x = a.address.ipv4View, let y = b.address.ipv4View { return x == y }
+    return a.address == b.address
+  }
+
   /// A reset answered the SYN (`tcp_reset` → `tcp_done`): an automatic port is released
   /// (getsockname still shows it: `inet_sport` outlives `inet_num`), and an address bind()
   /// did not lock is forgotten.
   mutating func refuse(_ id: SocketID, addressBefore: IPAddress?) {
     let client = self[id]
-    self[id].connectFailed = true
+    self[id].state = .closed
+    self[id].peer = nil
     if !client.portLocked {
       self[id].staleLocalPort = client.localPort
       unhash(id)
@@ -317,7 +534,11 @@ extension Namespace {
         // A bucket made or held by bind() is never used by connect().
         if owners.contains(where: { !$0.connectBound }) { return false }
         return !owners.contains {
-          $0.peer == destination && $0.localAddress == n.localAddress
+          guard let peer = $0.peer, let local = $0.localAddress, let wanted = n.localAddress
+          else { return false }
+          return self.sameEndpoint(peer, destination)
+            && self.sameEndpoint(
+              Endpoint(address: local, port: 0), Endpoint(address: wanted, port: 0))
         }
       }
       guard

@@ -92,6 +92,13 @@ extension Namespace {
       if s.state == .connected {
         return Prediction(.ok, rule: .sendTCP, "'\(s.name)' sends on its connection")
       }
+      if s.state == .synSent {
+        // sk_stream_wait_connect on a non-blocking socket.
+        return .failure(
+          .EAGAIN, rule: .sendTCP,
+          "'\(s.name)' is still waiting for an answer to its SYN, and a non-blocking send does not wait"
+        )
+      }
       return .failure(.EPIPE, rule: .sendTCP, "'\(s.name)' is a TCP socket without a connection")
     }
     // inet_send_prepare autobinds before the protocol looks at the destination at all.

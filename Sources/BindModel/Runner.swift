@@ -88,8 +88,10 @@ public enum Runner {
     switch spec.port {
     case .number(let n): return spec.resolved(port: n)
     case .heldBy(let name):
+      // The kernel side asks getsockname, which still shows a port a refused connect or a
+      // disconnect released (`inet_sport`).
       guard let s = model.anySocket(named: name),
-        s.localPort != 0
+        s.reportedPort != 0
       else {
         let column = statement.location.column
         throw RunError(
@@ -97,7 +99,7 @@ public enum Runner {
           length: statement.text.count,
           message: "socket '\(name)' holds no port here, so '@\(name)' has no value")
       }
-      return spec.resolved(port: s.localPort)
+      return spec.resolved(port: s.reportedPort)
     }
   }
 

@@ -16,6 +16,7 @@ enum BindingTableRenderer {
         case (.udp, .connected): "ESTAB"
         case (.udp, _): "UNCONN"
         case (.tcp, .listening): "LISTEN"
+        case (.tcp, .synSent): "SYN-SENT"
         case (.tcp, .connected): "ESTAB"
         case (.tcp, .timeWait): "TIME-WAIT"
         case (.tcp, .finWait): "FIN-WAIT-2"
