@@ -263,18 +263,23 @@ extension Namespace {
     default: break
     }
     guard let found = lookupUDP(packet) else {
-      // __udp4_lib_err finds the sender by the returned header: only a socket connected to
-      // this destination (a peer port of 0 matches any) takes the error.
-      let takesError = sender.peer.map { peerMatches($0, packet.destination) } ?? false
+      // __udp4_lib_err finds the sender by the returned header, like a datagram from the
+      // destination to the source: only a socket connected to this destination (a peer port
+      // of 0 matches any) whose bound address takes the source gets the error.
+      let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
+      let takesSource = Coverage(of: sender).contains(packet.source.address)
+      let takesError = connectedHere && takesSource
       if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
       let after =
         takesError
         ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-        : sender.peer != nil
-          ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
-          : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+        : connectedHere
+          ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
+          : sender.peer != nil
+            ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+            : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
       return Prediction(
         .nobody, rule: .deliveryNobody,
         "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")

@@ -115,4 +115,33 @@ struct FuzzChildTests {
     let text = try String(contentsOfFile: "\(out)/\(files[0])", encoding: .utf8)
     #expect(ScenarioShrinker.statementLines(of: text).count == 1)
   }
+
+  @Test func `a run cut short at an @NAME without a port is counted, not a disagreement`() throws {
+    // The fake child agrees on the first statement, then stops as a replay does when the
+    // kernel's random choice left an @NAME without a port on both sides.
+    let script = try Self.child(
+      """
+      exec python3 -c '
+      import json, sys
+      for index, text in enumerate(json.load(sys.stdin)):
+          step = {"line": 1, "verdict": "pass",
+                  "predicted": {"outcomes": ["ok"], "rule": "socket.created", "explanation": "x"},
+                  "kernel": {"outcome": "ok", "localPort": 0},
+                  "isCall": True, "modelPort": 0, "text": "socket s1 udp4"}
+          error = {"line": 2, "column": 1, "length": 4, "message": "no port"}
+          result = {"steps": [step], "release": "fake", "runError": error}
+          print(json.dumps({"index": index, "result": result}), flush=True)
+      '
+      """)
+    let out = try CLI.folder([:])
+    let result = CLI.run(
+      ["fuzz", "--seed", "4", "--count", "3", "--out", out],
+      environment: ["BINDSIM_EXECUTABLE": script])
+    #expect(result.status == .success, "\(result.output)\(result.errors)")
+    #expect(
+      result.output.contains(
+        "3 scenarios agreed until a random kernel choice left an @NAME without a port"))
+    #expect(result.output.contains("no disagreements"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+  }
 }

@@ -22,8 +22,7 @@ struct Finding: Sendable {
 
   /// `RULE-KEYWORD-sSEED-INDEX.scenario`, with only file-name-safe characters.
   var fileName: String {
-    let keyword = disagreement.keyword == "@NAME" ? "run-error" : disagreement.keyword
-    let raw = "\(disagreement.rule)-\(keyword)-s\(seed)-\(index).scenario"
+    let raw = "\(disagreement.rule)-\(disagreement.keyword)-s\(seed)-\(index).scenario"
     return String(raw.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
   }
 

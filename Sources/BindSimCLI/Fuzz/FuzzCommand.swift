@@ -87,6 +87,7 @@ struct FuzzCommand {
       summary.problems.append((problem, path))
     }
     summary.disagreements = tally.found.count
+    summary.cutShort = tally.cutShort
     output.write(summary.rendered())
     if status != .success { return status }
     return tally.found.isEmpty && tally.problems.isEmpty ? .success : .failure
@@ -175,8 +176,6 @@ struct FuzzCommand {
       result = final
       if let step = final.steps.first(where: { Disagreement($0)?.signature == signature }) {
         disagreement = Disagreement(step)!
-      } else if signature.keyword == "@NAME", let first = Disagreement.first(in: final) {
-        disagreement = first
       }
     }
     return Finding(

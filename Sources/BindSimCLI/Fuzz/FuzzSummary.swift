@@ -7,6 +7,8 @@ struct FuzzSummary {
   var replayTime: Duration
   var shrinkTime: Duration
   var disagreements = 0
+  /// Scenarios that agreed until the kernel's random choice left an `@NAME` without a port.
+  var cutShort = 0
   var classes: [(FuzzClass, Finding?, String?)] = []
   var problems: [(FuzzTally.Problem, String?)] = []
 
@@ -26,6 +28,10 @@ struct FuzzSummary {
     var text =
       "fuzz: seed \(seed), \(scenarios) scenarios in \(FuzzCommand.rate(seconds)) s: "
       + "\(FuzzCommand.rate(rate)) scenarios/s (\(jobs) replay children)\n"
+    if cutShort > 0 {
+      text +=
+        "\(cutShort) scenario\(cutShort == 1 ? "" : "s") agreed until a random kernel choice left an @NAME without a port, and stopped there\n"
+    }
     if classes.isEmpty {
       text += "no disagreements\n"
     } else {

@@ -16,6 +16,8 @@ struct FuzzTally: Sendable {
   }
 
   var replayed = 0
+  /// Replays that agreed up to an `@NAME` the kernel's random choices left without a port.
+  var cutShort = 0
   var found: [Found] = []
   var problems: [Problem] = []
 
@@ -26,6 +28,8 @@ struct FuzzTally: Sendable {
     case .replayed(let result):
       if let disagreement = Disagreement.first(in: result) {
         found.append(Found(index: index, text: text, disagreement: disagreement))
+      } else if result.runError != nil {
+        cutShort += 1
       }
     case .invalid(let message):
       problems.append(Problem(index: index, text: text, reason: "invalid scenario: \(message)"))
