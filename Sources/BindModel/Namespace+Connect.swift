@@ -62,6 +62,10 @@ extension Namespace {
         switch route {
         case .offHost(let i, _): i
         case .broadcast(let i?, _) where i != "lo": i
+        case .multicast:
+          // ip4_datagram_connect routes a group through IP_MULTICAST_IF's device.
+          multicastDevice(for: s, group: destination.address, scope: destination.scope)
+            .flatMap { $0 == "lo" ? nil : $0 }
         default: nil
         }
       if let i = leaving {

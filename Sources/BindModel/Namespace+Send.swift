@@ -111,9 +111,16 @@ extension Namespace {
     let destination = thisHost(written, for: s)
     // udp_sendmsg rejects a foreign family before it looks at the port.
     if let refusal = checkFamily(s, destination, rule: .sendFamily) { return refusal }
-    if given != nil && written.port == 0 {
+    // udp_sendmsg checks the port of an address it is given. udpv6_sendmsg hands a connected
+    // v4-mapped peer to it as such an address, so a peer port of 0 fails there too.
+    let mappedPeer = given == nil && s.family == .inet6 && written.address.ipv4View != nil
+    if (given != nil || mappedPeer) && written.port == 0 {
       return .failure(
-        .EINVAL, rule: .sendNoDestination, "a datagram cannot be sent to port 0 (udp_sendmsg)")
+        .EINVAL, rule: .sendNoDestination,
+        given != nil
+          ? "a datagram cannot be sent to port 0 (udp_sendmsg)"
+          : "'\(s.name)' is connected to port 0 of \(written.address), and udpv6_sendmsg passes that on to udp_sendmsg as a destination, which refuses port 0"
+      )
     }
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
       return sendIPv6(id, to: destination, group: d)
