@@ -26,7 +26,12 @@ extension Namespace {
       return refusal
     }
     let source: IPAddress
-    let route = route(from: s, to: destination.address)
+    // 0.0.0.0: ip_route_connect's first lookup turns it into the source address (this host);
+    // the second routes to that address from itself, through the bound device if any.
+    let route =
+      isThisHostIPv4(written.address)
+      ? route(from: s, to: destination.address, source: destination.address.ipv4View)
+      : route(from: s, to: destination.address)
     switch route {
     case .broadcast(nil, _) where s.boundDevice == nil:
       return .failure(

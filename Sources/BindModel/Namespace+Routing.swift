@@ -80,10 +80,15 @@ extension Namespace {
   ///   multicast (`__ip_dev_find(saddr)`): a socket bound to 127.x reaches them through lo.
   /// - A bound source address that is not local (IP_FREEBIND, ip_nonlocal_bind) has no route
   ///   at all unless the socket set IP_TRANSPARENT.
-  func route(from s: ModelSocket, to destination: IPAddress) -> Route {
+  ///
+  /// `source` stands for the socket's own source address when a caller already knows the one
+  /// the lookup will use (`ip_route_connect` repeats the lookup with the first one's source).
+  func route(from s: ModelSocket, to destination: IPAddress, source given: IPv4Address? = nil)
+    -> Route
+  {
     guard let a = destination.ipv4View else { return route(to: destination) }
     let mapped = destination.ipv4View != nil && destination.family == .inet6
-    let source = sourceAddress(of: s)?.ipv4View
+    let source = given ?? sourceAddress(of: s)?.ipv4View
     // A source that is not local (bound with IP_FREEBIND or ip_nonlocal_bind) routes only with
     // IP_TRANSPARENT (FLOWI_FLAG_ANYSRC); otherwise the lookup fails with ENETUNREACH.
     if let source, sourceDevice(source) == nil, !s.transparent { return .unreachable }
@@ -133,6 +138,14 @@ extension Namespace {
   private func isLoopbackLocal(_ a: IPv4Address) -> Bool {
     if case .local(let i) = addressType(a) { return i == "lo" }
     return false
+  }
+
+  /// Whether a destination is IPv4's "this host" (0.0.0.0, or ::ffff:0.0.0.0 on an AF_INET6
+  /// socket): `ip_route_output_key_hash_rcu` makes it the source address (or 127.0.0.1) and
+  /// delivers it locally without a FIB lookup, "arriving" on the bound device (`rt_iif` is the
+  /// original output interface), else on lo.
+  func isThisHostIPv4(_ address: IPAddress) -> Bool {
+    address.ipv4View?.isAny == true
   }
 
   /// Why `route(from:to:)` found no route.

@@ -134,7 +134,10 @@ extension Namespace {
     if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
       return refusal
     }
-    let route = route(from: self[id], to: destination.address)
+    let route =
+      isThisHostIPv4(written.address)
+      ? Route.local(interface: s.boundDevice ?? "lo", source: destination.address)
+      : route(from: self[id], to: destination.address)
     switch route {
     case .unreachable:
       return .failure(
