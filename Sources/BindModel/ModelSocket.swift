@@ -69,6 +69,11 @@ public struct ModelSocket: Hashable, Sendable {
   public var addressLocked = false
   /// The port was chosen by `connect()` (`SOCK_CONNECT_BIND`), not held through `bind()`.
   public var connectBound = false
+  /// `icsk_af_ops` is still `ipv6_mapped`: an AF_INET6 TCP socket whose connect() to a
+  /// v4-mapped address sent a SYN keeps the IPv4 transmit path (`tcp_v6_connect` switches back
+  /// only when `tcp_v4_connect` fails), so a later SYN to a native IPv6 address is never
+  /// answered.
+  public var mappedOps = false
   /// `sock->state`, the socket layer's view of `connect()` (`__inet_stream_connect`).
   public enum CallState: Hashable, Sendable {
     /// `SS_UNCONNECTED`.

@@ -78,6 +78,7 @@ extension Namespace {
     self[id] = probe
     self[id].addressLocked = !endpoint.address.isAny
     self[id].portLocked = port != 0
+    self[id].connectBound = false
     hash(id, port: chosen)
     return Prediction(
       OutcomeSet(.ok), rule: result.rule, result.explanation, portChoice: result.portChoice)

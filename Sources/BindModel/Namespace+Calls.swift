@@ -79,6 +79,7 @@ extension Namespace {
       guard let port = result.port else {
         return Prediction(result.outcome, rule: result.rule, result.explanation)
       }
+      self[id].connectBound = false
       hash(id, port: port)
       portChoice = result.portChoice
       if Prediction.explains {

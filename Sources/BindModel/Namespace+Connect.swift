@@ -202,14 +202,27 @@ extension Namespace {
       }
     }
     if let refusal = checkFamily(s, destination, rule: .connectFamily) { return refusal }
-    let s2 = self[id]
+    var s2 = self[id]
     let throughIPv4 = destination.address.ipv4View != nil
     if throughIPv4, let refusal = ipv4SourceCheck(s2) { return refusal }
+    // ip_route_connect: a destination of 0.0.0.0 is routed once as it is, and that route's
+    // source (`inet_select_addr` on the bound device) becomes the destination and the source
+    // of the real lookup; so a socket bound to a device without IPv4 addresses sends from
+    // 127.0.0.1 through that device.
+    if throughIPv4, written.address.ipv4View?.isAny == true, sourceAddress(of: s2) == nil {
+      s2.connectedSource = destination.address.ipv4View.map { .v4($0) }
+    }
     let path: Route
     switch synRoute(s2, to: destination.address, throughIPv4: throughIPv4) {
     case .route(let r): path = r
     case .refused(let refusal): return refusal
     }
+    // The bound source (`inet_saddr`, `sk_v6_rcv_saddr`), else the route's, which the socket
+    // now records (`inet_bhash2_update_saddr`).
+    let bound: IPAddress? =
+      throughIPv4
+      ? sourceAddress(of: s2)?.ipv4View.map { .v4($0) }
+      : s2.localAddress.flatMap { $0.isAny ? nil : $0 }
     let arrival: String
     let source: IPAddress
     var leaves = false
@@ -221,6 +234,12 @@ extension Namespace {
       arrival = i
       source = src
       leaves = true
+    case .broadcast(let i?, let src) where i != "lo" && (bound ?? src).ipv4View?.isLoopback == true:
+      // __mkroute_output refuses the loopback source before tcp_v4_connect sees RTCF_BROADCAST.
+      return .failure(
+        .EINVAL, rule: .connectInvalidSource,
+        "'\(s.name)' has the loopback source \((bound ?? src).ipv4View!), which may never leave the host (the route to the broadcast address \(destination.address) goes out \(i))"
+      )
     case .broadcast, .multicast:
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable,
@@ -230,12 +249,6 @@ extension Namespace {
         .ENETUNREACH, rule: .connectUnreachable,
         "no route to \(destination.address): a fresh namespace has no default route")
     }
-    // The bound source (`inet_saddr`, `sk_v6_rcv_saddr`), else the route's, which the socket
-    // now records (`inet_bhash2_update_saddr`).
-    let bound: IPAddress? =
-      throughIPv4
-      ? sourceAddress(of: s2)?.ipv4View.map { .v4($0) }
-      : s2.localAddress.flatMap { $0.isAny ? nil : $0 }
     let local: IPAddress =
       switch (s2.family, bound ?? source) {
       case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
@@ -269,6 +282,14 @@ extension Namespace {
     self[id].pendingError = nil
     self[id].peer = destination
     self[id].state = .synSent
+    if throughIPv4 && s2.family == .inet6 {
+      self[id].mappedOps = true
+    } else if s2.mappedOps {
+      return .failure(
+        .ETIMEDOUT, rule: .connectMappedOps,
+        "an earlier connect() of '\(s.name)' to a v4-mapped address left it with the IPv4 transmit path (ipv6_mapped), so its SYN to \(destination.address) is never answered"
+      )
+    }
     let client = self[id]
     let packet = Packet(
       source: Endpoint(address: local, port: client.localPort), destination: destination,
@@ -385,7 +406,8 @@ extension Namespace {
   /// The route of a SYN. IPv4 (and v4-mapped) destinations take the socket-aware output route
   /// (`route(from:to:)`: a bound device keeps the SYN on that device, assumed on its link when
   /// no route goes through it); a device that does not exist is ENODEV there. IPv6 is strict
-  /// (`ip6_route_output` with the device as oif): no route off the device is ENETUNREACH, and a
+  /// (`ip6_route_output` with the device as oif): a local route of another device does not
+  /// count, the device's own prefixes do, and no route off the device is ENETUNREACH; and a
   /// device that does not exist has no route at all.
   func synRoute(_ s: ModelSocket, to destination: IPAddress, throughIPv4: Bool)
     -> SYNRoute
@@ -414,6 +436,17 @@ extension Namespace {
     case .multicast: return .route(plain)
     default: break
     }
+    // The bound device's own connected subnet: the SYN leaves by it, even to an address of
+    // another interface in the same prefix (whose local route goes through that interface).
+    if case .v6(let d) = destination, let out = interface(named: device), !out.isLoopback,
+      let (address, _) = out.ipv6.first(where: {
+        $0.address.matches(d, prefixLength: $0.prefixLength)
+      })
+    {
+      // ipv6_dev_get_saddr, rule 1: an address of this host is its own best source.
+      let source: IPv6Address = ipv6Owner(d) != nil ? d : address
+      return .route(.offHost(interface: device, source: .v6(source)))
+    }
     return .refused(
       .failure(
         .ENETUNREACH, rule: .connectUnreachable,
@@ -432,6 +465,18 @@ extension Namespace {
   /// (`tcp_v6_send_response`: `rt6_need_strict`). A lost answer leaves the SYN unanswered.
   func replyLost(_ packet: Packet, device: String?) -> String? {
     let src = packet.source.address
+    // IPv4: the answer leaves from the SYN's destination, which must be an address of this host
+    // (`ip_route_output_key_hash_rcu`: `__ip_dev_find(saddr)`) unless the listener set
+    // IP_TRANSPARENT (FLOWI_FLAG_ANYSRC); a socket bound to lo reaches any address locally.
+    if let dst = packet.destination.address.ipv4View, sourceDevice(dst) == nil {
+      let transparent = lookupListener(packet).map {
+        $0.candidates.allSatisfy { self[$0].transparent }
+      }
+      if transparent != true {
+        return
+          "\(dst) is not an address of this host, so the \(transparent == nil ? "reset" : "SYN-ACK") cannot leave from it: the SYN is never answered"
+      }
+    }
     // IPv4: the answer arrives as if on the device that owns the source address (the local
     // route's device, `rt_iif`); a client bound to another device does not see it.
     if let device, let v4 = src.ipv4View, case .local(let owner) = addressType(v4),
@@ -479,7 +524,9 @@ extension Namespace {
       self[id].staleLocalPort = client.localPort
       unhash(id)
     }
-    if !client.addressLocked { self[id].localAddress = addressBefore }
+    // tcp_done keeps inet_rcv_saddr (and its bhash2 entry while the port stays held); only
+    // tcp_disconnect forgets it. A released port takes its address along.
+    if !client.addressLocked && !client.portLocked { self[id].localAddress = addressBefore }
   }
 
   /// The connection is established: the client is connected, and the kernel creates the

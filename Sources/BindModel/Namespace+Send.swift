@@ -71,6 +71,7 @@ extension Namespace {
         "'\(self[id].name)' has no port, and no ephemeral port is free for it (inet_autobind turns that into EAGAIN)"
       )
     }
+    self[id].connectBound = false
     hash(id, port: port)
     return nil
   }
