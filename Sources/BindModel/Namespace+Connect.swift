@@ -209,7 +209,7 @@ extension Namespace {
     // source (`inet_select_addr` on the bound device) becomes the destination and the source
     // of the real lookup; so a socket bound to a device without IPv4 addresses sends from
     // 127.0.0.1 through that device.
-    if throughIPv4, written.address.ipv4View?.isAny == true, sourceAddress(of: s2) == nil {
+    if throughIPv4, isThisHostIPv4(written.address), sourceAddress(of: s2) == nil {
       s2.connectedSource = destination.address.ipv4View.map { .v4($0) }
     }
     let path: Route
