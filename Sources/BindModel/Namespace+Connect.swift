@@ -548,8 +548,14 @@ extension Namespace {
     var child = ModelSocket(
       id: childID, name: "\(listener.name)<-\(self[id].name)", kind: listener.kind,
       uid: listener.uid)
+    // sk_clone_lock copies the listener's options (inet flags, SO_BROADCAST, SO_LINGER).
     child.reuseAddress = listener.reuseAddress
     child.reusePort = listener.reusePort
+    child.freebind = listener.freebind
+    child.transparent = listener.transparent
+    child.broadcast = listener.broadcast
+    child.bindAddressNoPort = listener.bindAddressNoPort
+    child.lingerZero = listener.lingerZero
     child.v6Only = listener.v6Only
     child.boundDevice = listener.boundDevice
     child.localAddress =
