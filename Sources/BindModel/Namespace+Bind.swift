@@ -39,7 +39,7 @@ extension Namespace {
         if let refusal = ipv4Locality(v4, for: s) { return refusal }
       } else if !a.isAny {
         if a.needsScope {
-          if let scope = endpoint.scope {
+          if let scope = endpoint.scope.map(scopeDevice) {
             // __inet6_bind sets sk_bound_dev_if from the scope before it looks the device up,
             // so even a scope that names no interface stays behind (verified on 6.18).
             self[id].boundDevice = scope

@@ -98,7 +98,7 @@ extension Namespace {
   {
     let s = self[id]
     if d.needsScope {
-      if let scope = destination.scope {
+      if let scope = destination.scope.map(scopeDevice) {
         if let bound = s.boundDevice, bound != scope {
           return .failure(
             .EINVAL, rule: .connectScopeRequired,
@@ -370,7 +370,7 @@ extension Namespace {
   mutating func linkLocalScope(_ id: SocketID, _ destination: Endpoint) -> Prediction? {
     guard case .v6(let a) = destination.address, a.isLinkLocal else { return nil }
     let s = self[id]
-    if let scope = destination.scope {
+    if let scope = destination.scope.map(scopeDevice) {
       if let device = s.boundDevice, device != scope {
         return .failure(
           .EINVAL, rule: .connectInvalidSource,
@@ -468,6 +468,16 @@ extension Namespace {
     // IPv4: the answer leaves from the SYN's destination, which must be an address of this host
     // (`ip_route_output_key_hash_rcu`: `__ip_dev_find(saddr)`) unless the listener set
     // IP_TRANSPARENT (FLOWI_FLAG_ANYSRC); a socket bound to lo reaches any address locally.
+    // A SYN from a socket bound to lo to an address that is not on lo's own routes took a
+    // route that only assumed the address on lo's link (RTN_UNICAST, delivered locally all the
+    // same): tcp_v4_send_reset sends no reset for a SYN whose route is not RTN_LOCAL.
+    if let dst = packet.destination.address.ipv4View, let device,
+      interface(named: device)?.isLoopback == true, !isLoopbackLocal(dst),
+      lookupListener(packet) == nil
+    {
+      return
+        "the SYN to \(dst) went through lo on a route that only assumed \(dst) on lo's link, not a local one, and the kernel sends no reset for such a SYN"
+    }
     if let dst = packet.destination.address.ipv4View, sourceDevice(dst) == nil {
       let transparent = lookupListener(packet).map {
         $0.candidates.allSatisfy { self[$0].transparent }
@@ -487,7 +497,14 @@ extension Namespace {
     }
     let isLocal: Bool
     if let v4 = src.ipv4View {
-      if case .local = addressType(v4) { isLocal = true } else { isLocal = false }
+      switch addressType(v4) {
+      case .local: isLocal = true
+      // lo's broadcast address (127.255.255.255): the answer goes through lo and arrives as a
+      // packet for this host (a real device's broadcast comes back only as a loopback copy,
+      // which TCP drops).
+      case .broadcast(let name?) where interface(named: name)?.isLoopback == true: isLocal = true
+      default: isLocal = false
+      }
     } else if case .v6(let a) = src {
       isLocal = ipv6Owner(a) != nil
     } else {

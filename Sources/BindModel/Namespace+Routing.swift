@@ -135,7 +135,7 @@ extension Namespace {
   }
 
   /// Whether `a` is local through lo's own routes (127/8, not an address of another device).
-  private func isLoopbackLocal(_ a: IPv4Address) -> Bool {
+  func isLoopbackLocal(_ a: IPv4Address) -> Bool {
     if case .local(let i) = addressType(a) { return i == "lo" }
     return false
   }

@@ -44,6 +44,13 @@ public struct Namespace: Hashable, Sendable {
     interfaces.first { $0.name == name }
   }
 
+  /// The device a scope (`%NAME`) names when the call is made. A name no interface has is an
+  /// index no interface has (the replay passes one), and a socket keeps that index: it stays
+  /// missing even if an interface of that name appears later.
+  func scopeDevice(_ name: String) -> String {
+    interface(named: name) == nil ? "\(name) (absent)" : name
+  }
+
   func table(_ transport: TransportProtocol) -> PortTable {
     transport == .tcp ? tcpTable : udpTable
   }
