@@ -17,6 +17,9 @@ extension KernelNetwork {
     try enter(b.host)
     var there = try RouteNetlink()
     try bringUp(b.interface, with: &there)
+    try waitForMulticastRoute(b.interface)
+    try enter(a.host)
+    try waitForMulticastRoute(a.interface)
   }
 
   /// `ip link set NAME up` in the current host, which remembers the interface as its own.
@@ -46,6 +49,7 @@ extension KernelNetwork {
       try writeExistingFile("/proc/sys/net/ipv6/conf/\(peer)/disable_ipv6", "1")
       try bringUp(name, with: &netlink)
       try bringUp(peer, with: &netlink)
+      try waitForMulticastRoute(name)
     }
     guard let index = interfaceIndex(name) else {
       throw SystemError(code: ENODEV, call: "if_nametoindex(\(name))")
@@ -61,6 +65,32 @@ extension KernelNetwork {
     }
     for address in addresses {
       if case .v6(let v6) = address.address { try netlink.waitUntilLocal(v6) }
+    }
+  }
+
+  /// Waits until addrconf has given a new interface of the current host its `multicast
+  /// ff00::/8` route. addrconf adds it when the carrier comes on (`NETDEV_CHANGE`, by the
+  /// link-watch work), so two interfaces declared one after the other could get their routes
+  /// in either order, and IPv6 multicast without an interface takes the first route
+  /// (`fib6_add_rt2node` appends routes of equal metric). Waiting here keeps the routes in
+  /// declaration order. Polls `/proc/thread-self/net/ipv6_route` every millisecond and gives
+  /// up with `ETIMEDOUT` after `timeout`.
+  func waitForMulticastRoute(_ name: String, timeout: Duration = .seconds(10)) throws(SystemError) {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while true {
+      let table = try readSmallFile("/proc/thread-self/net/ipv6_route")
+      let found = table.split(separator: "\n").contains { line in
+        let fields = line.split(separator: " ")
+        return fields.count >= 10 && fields[0] == "ff" + String(repeating: "0", count: 30)
+          && fields[1] == "08" && fields[fields.count - 1] == name
+      }
+      if found { return }
+      if clock.now >= deadline {
+        throw SystemError(code: ETIMEDOUT, call: "wait for the ff00::/8 route of \(name)")
+      }
+      var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+      _ = nanosleep(&pause, nil)
     }
   }
 
