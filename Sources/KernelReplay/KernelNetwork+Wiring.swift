@@ -17,17 +17,25 @@ extension KernelNetwork {
     try enter(b.host)
     var there = try RouteNetlink()
     try bringUp(b.interface, with: &there)
-    try waitForMulticastRoute(b.interface)
-    try enter(a.host)
-    try waitForMulticastRoute(a.interface)
   }
 
   /// `ip link set NAME up` in the current host, which remembers the interface as its own.
-  private func bringUp(_ name: String, with netlink: inout RouteNetlink) throws(SystemError) {
+  ///
+  /// An interface of the scenario also gets its `multicast ff00::/8` route at once. addrconf
+  /// would add it only when the carrier comes on (`NETDEV_CHANGE`, from the link-watch work),
+  /// so two interfaces declared one after the other got their routes in either order, and
+  /// IPv6 multicast without an interface takes the first (`fib6_add_rt2node` appends routes
+  /// of equal metric); added here, the routes are in declaration order, as the model has it.
+  private func bringUp(
+    _ name: String, isHiddenPeer: Bool = false, with netlink: inout RouteNetlink
+  ) throws(SystemError) {
     guard let index = interfaceIndex(name) else {
       throw SystemError(code: ENODEV, call: "if_nametoindex(\(name))")
     }
     try netlink.setLinkUp(index: index)
+    if !isHiddenPeer {
+      try netlink.addIPv6MulticastRoute(index: index)
+    }
     hosts[currentHost]?.interfaces.append(name)
     needsReadiness = true
   }
@@ -48,8 +56,7 @@ extension KernelNetwork {
       try netlink.createVethPair(name: name, peer: peer)
       try writeExistingFile("/proc/sys/net/ipv6/conf/\(peer)/disable_ipv6", "1")
       try bringUp(name, with: &netlink)
-      try bringUp(peer, with: &netlink)
-      try waitForMulticastRoute(name)
+      try bringUp(peer, isHiddenPeer: true, with: &netlink)
     }
     guard let index = interfaceIndex(name) else {
       throw SystemError(code: ENODEV, call: "if_nametoindex(\(name))")
@@ -65,32 +72,6 @@ extension KernelNetwork {
     }
     for address in addresses {
       if case .v6(let v6) = address.address { try netlink.waitUntilLocal(v6) }
-    }
-  }
-
-  /// Waits until addrconf has given a new interface of the current host its `multicast
-  /// ff00::/8` route. addrconf adds it when the carrier comes on (`NETDEV_CHANGE`, by the
-  /// link-watch work), so two interfaces declared one after the other could get their routes
-  /// in either order, and IPv6 multicast without an interface takes the first route
-  /// (`fib6_add_rt2node` appends routes of equal metric). Waiting here keeps the routes in
-  /// declaration order. Polls `/proc/thread-self/net/ipv6_route` every millisecond and gives
-  /// up with `ETIMEDOUT` after `timeout`.
-  func waitForMulticastRoute(_ name: String, timeout: Duration = .seconds(10)) throws(SystemError) {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while true {
-      let table = try readSmallFile("/proc/thread-self/net/ipv6_route")
-      let found = table.split(separator: "\n").contains { line in
-        let fields = line.split(separator: " ")
-        return fields.count >= 10 && fields[0] == "ff" + String(repeating: "0", count: 30)
-          && fields[1] == "08" && fields[fields.count - 1] == name
-      }
-      if found { return }
-      if clock.now >= deadline {
-        throw SystemError(code: ETIMEDOUT, call: "wait for the ff00::/8 route of \(name)")
-      }
-      var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
-      _ = nanosleep(&pause, nil)
     }
   }
 
