@@ -330,6 +330,20 @@ extension Namespace {
     guard group.isMulticast else {
       return .failure(.EINVAL, rule: .joinFailed, "\(group) is not a multicast group")
     }
+    if case .v6 = group,
+      let held = s.memberships.first(where: {
+        $0.group == group && (interface == nil || $0.interface == interface)
+      })
+    {
+      // __ipv6_sock_mc_join looks at the socket's list before resolving a device: with no
+      // interface given (ifindex 0), a membership of the group on any interface is a clash.
+      let on = held.interface ?? "an interface"
+      return .failure(
+        .EADDRINUSE, rule: .joinFailed,
+        interface == nil
+          ? "'\(s.name)' already joined \(group) on \(on); a join naming no interface clashes with any membership of the group"
+          : "'\(s.name)' already joined \(group) on \(on)")
+    }
     let device: String
     if let interface {
       guard self.interface(named: interface) != nil else {

@@ -346,7 +346,9 @@ extension Namespace {
   /// the group gets a copy if it joined the group on that interface, or (IP_MULTICAST_ALL, the
   /// default) if it did not join at all.
   func multicast(_ packet: Packet) -> Prediction {
-    let group = packet.destination.address
+    // A v4-mapped group sent by an AF_INET6 socket is an IPv4 datagram (udp_sendmsg) to the
+    // IPv4 group, which IP_ADD_MEMBERSHIP joined.
+    let group = packet.ipv4Destination.map { IPAddress.v4($0) } ?? packet.destination.address
     let port = packet.destination.port
     let joined = { (s: ModelSocket) in
       s.memberships.contains {

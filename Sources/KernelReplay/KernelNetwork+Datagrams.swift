@@ -16,9 +16,11 @@ extension KernelNetwork {
     datagramsSent += 1
     let payload = Array("bindsim:\(datagramsSent)".utf8)
     let isUDP = socket.kind.transport == .udp
+    var queuedBefore: [String: UInt32] = [:]
     if isUDP {
       var unread: Set<String> = []
       _ = drainDatagrams(looking: nil, until: ContinuousClock().now, unread: &unread)
+      queuedBefore = receiveMemory()
     }
     let flags = CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT)
     let sent = onSocket(name) { (socket) throws(SystemError) in
@@ -34,12 +36,14 @@ extension KernelNetwork {
       }
     }
     guard isUDP, sent == .ok else { return sent }
-    return .receivers(collectReceivers(of: payload))
+    return .receivers(collectReceivers(of: payload, queuedBefore: queuedBefore))
   }
 
   /// Waits up to `firstDatagramWait` for the first copy of `payload`, then `extraCopiesGrace`
-  /// more for further copies; returns the names that received one.
-  func collectReceivers(of payload: [UInt8]) -> Set<String> {
+  /// more for further copies; returns the names that received one. A socket with a pending
+  /// error is not read (see `drainDatagrams`); it received a copy when its receive queue grew
+  /// since `queuedBefore` (nothing else queues on a UDP socket during the send).
+  func collectReceivers(of payload: [UInt8], queuedBefore: [String: UInt32]) -> Set<String> {
     let clock = ContinuousClock()
     var receivers: Set<String> = []
     var deadline = clock.now.advanced(by: Self.firstDatagramWait)
@@ -52,9 +56,35 @@ extension KernelNetwork {
         deadline = clock.now.advanced(by: Self.extraCopiesGrace)
         continue
       }
-      if clock.now >= deadline { return receivers }
+      if clock.now >= deadline { break }
     }
+    let queuedNow = receiveMemory(of: unread)
+    for (name, bytes) in queuedNow where bytes > queuedBefore[name, default: 0] {
+      receivers.insert(name)
+    }
+    return receivers
   }
+
+  /// `SK_MEMINFO_RMEM_ALLOC` (`getsockopt(SO_MEMINFO)`) of the UDP sockets named in `only`
+  /// (all when nil): the bytes queued for reading, which grow with every datagram delivered.
+  func receiveMemory(of only: Set<String>? = nil) -> [String: UInt32] {
+    var result: [String: UInt32] = [:]
+    for name in order {
+      guard let socket = sockets[name], socket.kind.transport == .udp,
+        only?.contains(name) ?? true
+      else { continue }
+      var info = [UInt32](repeating: 0, count: 16)
+      var length = socklen_t(MemoryLayout<UInt32>.stride * info.count)
+      let status = info.withUnsafeMutableBytes {
+        getsockopt(socket.descriptor, SOL_SOCKET, Self.socketMemoryInfo, $0.baseAddress, &length)
+      }
+      if status == 0 { result[name] = info[0] }
+    }
+    return result
+  }
+
+  /// `SO_MEMINFO` (asm-generic/socket.h); its first slot is `SK_MEMINFO_RMEM_ALLOC`.
+  static let socketMemoryInfo: CInt = 55
 
   /// Polls every open UDP socket until the first readiness or `deadline`, reads all datagrams
   /// queued on the ready ones, and returns the names of those that read `payload` (stale

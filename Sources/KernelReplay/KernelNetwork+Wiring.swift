@@ -20,11 +20,22 @@ extension KernelNetwork {
   }
 
   /// `ip link set NAME up` in the current host, which remembers the interface as its own.
-  private func bringUp(_ name: String, with netlink: inout RouteNetlink) throws(SystemError) {
+  ///
+  /// An interface of the scenario also gets its `multicast ff00::/8` route at once. addrconf
+  /// would add it only when the carrier comes on (`NETDEV_CHANGE`, from the link-watch work),
+  /// so two interfaces declared one after the other got their routes in either order, and
+  /// IPv6 multicast without an interface takes the first (`fib6_add_rt2node` appends routes
+  /// of equal metric); added here, the routes are in declaration order, as the model has it.
+  private func bringUp(
+    _ name: String, isHiddenPeer: Bool = false, with netlink: inout RouteNetlink
+  ) throws(SystemError) {
     guard let index = interfaceIndex(name) else {
       throw SystemError(code: ENODEV, call: "if_nametoindex(\(name))")
     }
     try netlink.setLinkUp(index: index)
+    if !isHiddenPeer {
+      try netlink.addIPv6MulticastRoute(index: index)
+    }
     hosts[currentHost]?.interfaces.append(name)
     needsReadiness = true
   }
@@ -45,7 +56,7 @@ extension KernelNetwork {
       try netlink.createVethPair(name: name, peer: peer)
       try writeExistingFile("/proc/sys/net/ipv6/conf/\(peer)/disable_ipv6", "1")
       try bringUp(name, with: &netlink)
-      try bringUp(peer, with: &netlink)
+      try bringUp(peer, isHiddenPeer: true, with: &netlink)
     }
     guard let index = interfaceIndex(name) else {
       throw SystemError(code: ENODEV, call: "if_nametoindex(\(name))")

@@ -175,6 +175,25 @@ public struct NetlinkMessage: Hashable, Sendable {
       payload: header + destination.bytes)
   }
 
+  /// `ip -6 route add multicast ff00::/8 dev <index> table local proto kernel metric 256`:
+  /// the route `addrconf_add_mroute` gives an interface when its carrier comes on.
+  public static func addIPv6MulticastRoute(index: Int32, sequence: UInt32) -> NetlinkMessage {
+    // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags.
+    let header: [UInt8] = [
+      RTNL.familyInet6, 8, 0, 0, RTNL.tableLocal, RTNL.protocolKernel, 0,
+      RTNL.routeTypeMulticast, 0, 0, 0, 0,
+    ]
+    let attributes = [
+      NetlinkAttribute(
+        type: RTNL.routeDestination, value: [0xff] + [UInt8](repeating: 0, count: 15)),
+      .uint32(RTNL.routeOutputInterface, UInt32(bitPattern: index)),
+      .uint32(RTNL.routePriority, 256),
+    ]
+    return NetlinkMessage(
+      type: RTNL.newRoute, flags: create, sequence: sequence,
+      payload: header + attributes.flatMap(\.bytes))
+  }
+
   /// `struct ifinfomsg`: family `AF_UNSPEC`, padding, type 0, index, flags, change.
   private static func interfaceInfo(index: Int32, flags: UInt32, change: UInt32) -> [UInt8] {
     var result: [UInt8] = [RTNL.familyUnspecified, 0, 0, 0]

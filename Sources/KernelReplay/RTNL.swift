@@ -31,8 +31,18 @@ enum RTNL {
   static let getRoute: UInt16 = 26
   /// `RTN_LOCAL`: a route whose packets are delivered to this host.
   static let routeTypeLocal: UInt8 = 2
+  /// `RTN_MULTICAST`.
+  static let routeTypeMulticast: UInt8 = 5
+  /// `RT_TABLE_LOCAL`.
+  static let tableLocal: UInt8 = 255
+  /// `RTPROT_KERNEL`.
+  static let protocolKernel: UInt8 = 2
   /// `RTA_DST`.
   static let routeDestination: UInt16 = 1
+  /// `RTA_OIF`.
+  static let routeOutputInterface: UInt16 = 4
+  /// `RTA_PRIORITY`: the route's metric.
+  static let routePriority: UInt16 = 6
   /// `RT_SCOPE_HOST`.
   static let scopeHost: UInt8 = 254
 

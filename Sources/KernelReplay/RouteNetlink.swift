@@ -35,6 +35,18 @@ public struct RouteNetlink: ~Copyable {
     try request(.setLinkUp(index: index, sequence: nextSequence()), call: "RTM_NEWLINK(up)")
   }
 
+  /// The `multicast ff00::/8` route of an interface that is up (`RTM_NEWROUTE`); one that
+  /// addrconf already added is fine.
+  public mutating func addIPv6MulticastRoute(index: Int32) throws(SystemError) {
+    do {
+      try request(
+        .addIPv6MulticastRoute(index: index, sequence: nextSequence()),
+        call: "RTM_NEWROUTE(ff00::/8)")
+    } catch  where error.code == EEXIST {
+      return
+    }
+  }
+
   /// `ip link add NAME type veth peer name PEER`: both ends stay in this namespace.
   public mutating func createVethPair(name: String, peer: String) throws(SystemError) {
     try request(
