@@ -11,8 +11,9 @@ public struct RouteNetlink: ~Copyable {
   private let descriptor: CInt
   private var sequence: UInt32 = 0
 
-  /// How long to wait for the kernel's answer to one request.
-  private static let replyTimeout: Duration = .seconds(2)
+  /// How long to wait for the kernel's answer to one request. Generous: while many namespaces
+  /// are torn down at once (a fuzz run), RTNL can be held for seconds on a loaded machine.
+  private static let replyTimeout: Duration = .seconds(10)
 
   /// `socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)`; the socket belongs to the
   /// namespace of the calling thread.
