@@ -113,16 +113,28 @@ extension Namespace {
       }
       return plain
     }
-    // The FIB answer counts only if its route goes through the bound device.
-    switch plain {
-    case .multicast: return plain
-    case .broadcast(nil, _):
+    // The FIB answer counts only if its route goes through the bound device, so only the
+    // device's own routes count: its local addresses (lo: its whole prefix), the broadcast
+    // addresses and the connected subnets of its prefixes. Another device may hold the same.
+    if a.isMulticast { return .multicast }
+    if a.isLimitedBroadcast {
       return .broadcast(interface: device, source: .v4(source ?? out.ipv4.first?.address ?? .any))
-    case .local(let i, _) where i == device || (out.isLoopback && isLoopbackLocal(a)):
-      return plain
-    case .broadcast(let i?, _) where i == device: return plain
-    case .offHost(let i, _) where i == device: return plain
-    default: break
+    }
+    if out.ipv4.contains(where: { $0.address == a }) || (out.isLoopback && isLoopbackLocal(a)) {
+      if case .local(_, let src) = plain { return .local(interface: device, source: src) }
+      return .local(interface: device, source: .v4(a))
+    }
+    for (address, length) in out.ipv4 {
+      let m = IPv4Address.mask(prefixLength: length)
+      if length < 31, a.rawValue == address.rawValue | ~m {
+        return .broadcast(interface: device, source: .v4(source ?? address))
+      }
+    }
+    for (address, length) in out.ipv4 where !out.isLoopback {
+      let m = IPv4Address.mask(prefixLength: length)
+      if a.rawValue & m == address.rawValue & m {
+        return .offHost(interface: device, source: .v4(source ?? address))
+      }
     }
     // No route through the device: the destination is assumed on link (`inet_select_addr`
     // picks the source: the device's own address, else any non-host-scope address).
@@ -148,13 +160,29 @@ extension Namespace {
     address.ipv4View?.isAny == true
   }
 
+  /// The route of a datagram to IPv4's "this host" (see `isThisHostIPv4`), `destination`
+  /// being the address it became: local, arriving on the bound device or lo; but a source
+  /// that is not local fails first, as for every route (`__ip_dev_find(saddr)`).
+  func thisHostRoute(from s: ModelSocket, to destination: IPAddress) -> Route {
+    if let source = sourceAddress(of: s)?.ipv4View, sourceDevice(source) == nil, !s.transparent {
+      return .unreachable
+    }
+    return .local(interface: s.boundDevice ?? "lo", source: destination)
+  }
+
   /// Why `route(from:to:)` found no route.
   func unreachableReason(_ s: ModelSocket, _ destination: IPAddress) -> String {
     if destination.ipv4View != nil, let source = sourceAddress(of: s)?.ipv4View,
       sourceDevice(source) == nil, !s.transparent
     {
+      let what: String =
+        if case .broadcast = addressType(source) {
+          "a broadcast address, not a local one"
+        } else {
+          "not an address of this host"
+        }
       return
-        "'\(s.name)' is bound to \(source), which is not an address of this host; without IP_TRANSPARENT no route starts from it"
+        "'\(s.name)' sends from \(source), \(what); without IP_TRANSPARENT no route starts from it (__ip_dev_find)"
     }
     return
       "no route to \(destination): it is in no connected subnet and a fresh namespace has no default route"

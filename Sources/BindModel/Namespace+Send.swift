@@ -137,7 +137,7 @@ extension Namespace {
     }
     let route =
       isThisHostIPv4(written.address)
-      ? Route.local(interface: s.boundDevice ?? "lo", source: destination.address)
+      ? thisHostRoute(from: s, to: destination.address)
       : route(from: self[id], to: destination.address)
     switch route {
     case .unreachable:
