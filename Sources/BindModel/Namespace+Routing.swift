@@ -89,9 +89,7 @@ extension Namespace {
     guard let a = destination.ipv4View else { return route(to: destination) }
     let mapped = destination.ipv4View != nil && destination.family == .inet6
     let source = given ?? sourceAddress(of: s)?.ipv4View
-    // A source that is not local (bound with IP_FREEBIND or ip_nonlocal_bind) routes only with
-    // IP_TRANSPARENT (FLOWI_FLAG_ANYSRC); otherwise the lookup fails with ENETUNREACH.
-    if let source, sourceDevice(source) == nil, !s.transparent { return .unreachable }
+    if given == nil && hasForeignSource(s) { return .unreachable }
     let route = route4(a, device: s.boundDevice, source: source)
     guard mapped else { return route }
     let map = { (address: IPAddress) -> IPAddress in
@@ -164,16 +162,22 @@ extension Namespace {
   /// being the address it became: local, arriving on the bound device or lo; but a source
   /// that is not local fails first, as for every route (`__ip_dev_find(saddr)`).
   func thisHostRoute(from s: ModelSocket, to destination: IPAddress) -> Route {
-    if let source = sourceAddress(of: s)?.ipv4View, sourceDevice(source) == nil, !s.transparent {
-      return .unreachable
-    }
+    if hasForeignSource(s) { return .unreachable }
     return .local(interface: s.boundDevice ?? "lo", source: destination)
+  }
+
+  /// Whether the socket's IPv4 source is not a local address (bound with IP_FREEBIND or
+  /// ip_nonlocal_bind, or a broadcast address kept by inet6_bind): such a source routes only
+  /// with IP_TRANSPARENT (FLOWI_FLAG_ANYSRC), otherwise every lookup fails with ENETUNREACH.
+  func hasForeignSource(_ s: ModelSocket) -> Bool {
+    guard let source = sourceAddress(of: s)?.ipv4View else { return false }
+    return sourceDevice(source) == nil && !s.transparent
   }
 
   /// Why `route(from:to:)` found no route.
   func unreachableReason(_ s: ModelSocket, _ destination: IPAddress) -> String {
-    if destination.ipv4View != nil, let source = sourceAddress(of: s)?.ipv4View,
-      sourceDevice(source) == nil, !s.transparent
+    if destination.ipv4View != nil, hasForeignSource(s),
+      let source = sourceAddress(of: s)?.ipv4View
     {
       let what: String =
         if case .broadcast = addressType(source) {

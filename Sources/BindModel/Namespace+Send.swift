@@ -126,14 +126,16 @@ extension Namespace {
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
       return sendIPv6(id, to: destination, group: d)
     }
-    if let device = missingBoundDevice(s) {
+    // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
+    // local) before the output device (ENODEV).
+    if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
+      return refusal
+    }
+    if !hasForeignSource(s), let device = missingBoundDevice(s) {
       return .failure(
         .ENODEV, rule: .sendUnreachable,
         "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
       )
-    }
-    if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
-      return refusal
     }
     let route =
       isThisHostIPv4(written.address)
