@@ -316,16 +316,17 @@ extension Namespace {
   }
 
   /// The interface a multicast datagram leaves by: the destination's scope (`sin6_scope_id`),
-  /// IP_MULTICAST_IF / IPV6_MULTICAST_IF, else the bound device, else (IPv4) the device of the
-  /// bound source address (`ip_route_output_key_hash_rcu`: `__ip_dev_find(saddr)`); nil when
-  /// nothing picks one (a fresh namespace has no multicast route).
+  /// else the bound device, else IP_MULTICAST_IF / IPV6_MULTICAST_IF (`ip4_datagram_connect`,
+  /// `udp_sendmsg`: `if (!oif) oif = mc_index`), else (IPv4) the device of the source address
+  /// (`ip_route_output_key_hash_rcu`: `__ip_dev_find(saddr)`); nil when nothing picks one (a
+  /// fresh namespace has no multicast route).
   func multicastDevice(for s: ModelSocket, group: IPAddress, scope: String? = nil) -> String? {
     if group.ipv4View == nil, let scope { return scope }
+    if let device = s.boundDevice { return device }
     if group.ipv4View != nil, let address = s.multicastInterface, !address.isAny {
       return interfaces.first { $0.ipv4.contains { $0.address == address } }?.name
     }
     if group.ipv4View == nil, let device = s.ipv6MulticastInterface { return device }
-    if let device = s.boundDevice { return device }
     if group.ipv4View != nil, let source = sourceAddress(of: s)?.ipv4View {
       return sourceDevice(source)
     }
