@@ -32,7 +32,9 @@ extension Namespace {
     // the second routes to that address from itself, through the bound device if any.
     let route =
       isThisHostIPv4(written.address)
-      ? route(from: s, to: destination.address, source: destination.address.ipv4View)
+      ? (hasForeignSource(s)
+        ? .unreachable
+        : route(from: s, to: destination.address, source: destination.address.ipv4View))
       : route(from: s, to: destination.address)
     switch route {
     case .broadcast(nil, _) where s.boundDevice == nil:
@@ -143,7 +145,8 @@ extension Namespace {
     // ip4_datagram_connect: `if (!inet->inet_saddr) inet->inet_saddr = fl4->saddr`, also when
     // the bound address stays (a broadcast or multicast one, or a connect-narrowed IPv6 one).
     if destination.address.ipv4View != nil, sourceAddress(of: s, to: destination.address) == nil,
-      let bound = s.localAddress, !bound.isAny, bound.ipv4View?.isAny != true
+      let bound = s.localAddress, !bound.isAny, bound.ipv4View?.isAny != true,
+      source.ipv4View?.isAny == false
     {
       self[id].connectedSource = source
     }

@@ -46,10 +46,18 @@ extension Namespace {
     switch addressType(a) {
     case .multicast: return .multicast
     case .local(let name):
-      // A local route's preferred source: the address itself when configured, else the
-      // loopback address whose prefix holds it (127.0.0.5 is sent from 127.0.0.1).
-      if interfaces.contains(where: { $0.ipv4.contains { $0.address == a } }) {
-        return .local(interface: name, source: .v4(a))
+      // A local route's preferred source (fib_add_ifaddr): the address itself when it is a
+      // primary address; for a secondary one (a second address in a subnet the interface
+      // already has), that subnet's primary address; else the loopback address whose prefix
+      // holds it (127.0.0.5 is sent from 127.0.0.1).
+      if let owner = interfaces.first(where: { $0.ipv4.contains { $0.address == a } }),
+        let own = owner.ipv4.first(where: { $0.address == a })
+      {
+        let m = IPv4Address.mask(prefixLength: own.prefixLength)
+        let primary = owner.ipv4.first {
+          $0.prefixLength == own.prefixLength && $0.address.rawValue & m == a.rawValue & m
+        }
+        return .local(interface: name, source: .v4(primary?.address ?? a))
       }
       let lo = interface(named: name)?.ipv4.first {
         a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)

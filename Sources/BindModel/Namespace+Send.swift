@@ -358,9 +358,8 @@ extension Namespace {
         $0.group == group && ($0.interface ?? packet.arrival) == packet.arrival
       }
     }
-    let hostIsMember = udpTable.ports.contains { p in
-      udpTable.chain(p).contains { joined(self[$0]) }
-    }
+    // Membership belongs to the socket, bound or not (ip_mc_join_group needs no port).
+    let hostIsMember = sockets.contains { !$0.isClosed && joined($0) }
     guard hostIsMember else {
       return Prediction(
         .nobody, rule: .deliveryMulticast,

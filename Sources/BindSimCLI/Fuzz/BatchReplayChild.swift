@@ -67,6 +67,24 @@ enum BatchReplayChild {
   /// without a port (in the model, which followed the kernel) is replayed again, in another
   /// fresh namespace, up to the statement before it, so the steps that led there are kept.
   static func replay(_ text: String) throws(ScenarioError) -> ReplayResult {
+    var result = try replayOnce(text)
+    // Setting up an interface waits for the kernel (the carrier comes on in the link-watch
+    // work, under RTNL), which on a machine tearing down many namespaces at once can take
+    // longer than the wait allows. That says nothing about the model: try again in a fresh
+    // namespace (twice at most) before reporting it.
+    for _ in 0..<2 where result.steps.contains(where: Self.setupTimedOut) {
+      guard (try? enterFreshNamespace()) != nil else { break }
+      result = try replayOnce(text)
+    }
+    return result
+  }
+
+  /// Whether an environment statement (`interface`, `link`) timed out on the kernel side.
+  static func setupTimedOut(_ step: StepReport) -> Bool {
+    !step.isCall && step.kernel?.outcome == .failed(.ETIMEDOUT)
+  }
+
+  private static func replayOnce(_ text: String) throws(ScenarioError) -> ReplayResult {
     let scenario = try ScenarioParser.parse(text)
     var result = ReplayResult(release: NetworkNamespace.kernelRelease(), steps: [], runError: nil)
     do {
