@@ -59,10 +59,13 @@ extension Namespace {
       return .failure(
         .EOPNOTSUPP, rule: .listenNotStream, "'\(s.name)' is a UDP socket; only TCP sockets listen")
     }
+    // inet_listen: only an SS_UNCONNECTED socket listens, whatever its TCP state.
     if s.callState != .unconnected {
       return .failure(
         .EINVAL, rule: .listenInvalidState,
-        "'\(s.name)' called connect() and no later connect() or disconnect reset it; such a socket cannot listen"
+        s.callState == .connected
+          ? "'\(s.name)' is marked connected (SS_CONNECTED, by accept() or a completed connect()) even if its connection has ended since; such a socket cannot listen"
+          : "'\(s.name)' called connect() and no later connect() or disconnect reset it; such a socket cannot listen"
       )
     }
     if s.state == .listening {
@@ -306,6 +309,8 @@ extension Namespace {
         .EAGAIN, rule: .acceptEmpty, "no connection is waiting in the queue of '\(s.name)'")
     }
     let pending = self[id].acceptQueue.removeFirst()
+    // inet_accept: the new socket is SS_CONNECTED whatever its TCP state.
+    self[pending.child].callState = .connected
     self[pending.child].name = name
     names[name] = pending.child
     return Prediction(

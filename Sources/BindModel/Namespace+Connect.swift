@@ -278,9 +278,25 @@ extension Namespace {
       self[id].localAddress = local
       self[id].connectBound = true
       hash(id, port: port)
-    } else if s2.localAddress != local {
-      self[id].localAddress = local
-      rehash(id)
+    } else {
+      if s2.localAddress != local {
+        self[id].localAddress = local
+        rehash(id)
+      }
+      if let twin = connectionHolding(self[id], to: destination) {
+        // inet_bhash2_reset_saddr forgets the new source only without SOCK_BINDADDR_LOCK.
+        if !s2.addressLocked, self[id].localAddress != addressBefore {
+          self[id].localAddress = addressBefore
+          rehash(id)
+        }
+        let reason =
+          "'\(self[twin].name)' already holds the connection from \(local):\(s2.localPort) to \(destination), and '\(s.name)' holds port \(s2.localPort) through bind()"
+        return .failure(
+          .EADDRNOTAVAIL, rule: .connectTupleInUse,
+          s2.addressLocked && addressBefore != local
+            ? "\(reason); its bound \(addressBefore.map { "\($0)" } ?? "wildcard") gave way to \(local), which it keeps"
+            : reason)
+      }
     }
     // tcp_connect: the SYN is on its way; connect() answers EINPROGRESS.
     self[id].callState = .connecting
@@ -500,6 +516,14 @@ extension Namespace {
       return
         "the answer to \(v4) arrives as if on \(owner), and '\(device)' is the only device the client hears: the SYN is never answered"
     }
+    // IPv6 alike: `ip6_rcv_core` takes the answer's iif from its route's device
+    // (`ip6_dst_idev`), the device that owns the source address.
+    if let device, case .v6(let a) = src, src.ipv4View == nil, let owner = ipv6Owner(a),
+      owner.name != device
+    {
+      return
+        "the answer to \(a) arrives as if on \(owner.name), and '\(device)' is the only device the client hears: the SYN is never answered"
+    }
     let isLocal: Bool
     if let v4 = src.ipv4View {
       switch addressType(v4) {
@@ -526,6 +550,24 @@ extension Namespace {
         "the reset to \(a) must leave by \(packet.arrival), where the SYN arrived, and \(a) is not reachable there: the SYN is never answered"
     }
     return nil
+  }
+
+  /// `__inet_check_established` for a socket whose port was held before connect()
+  /// (`__inet_hash_connect` checks only the 4-tuple then): a live connection (not TIME_WAIT,
+  /// which the kernel reuses) from the same source address and port to the same peer, on no
+  /// device or the socket's own device, makes connect() EADDRNOTAVAIL.
+  func connectionHolding(_ s: ModelSocket, to destination: Endpoint) -> SocketID? {
+    guard let local = s.localAddress else { return nil }
+    return tcpTable.chain(s.localPort).first { other in
+      let o = self[other]
+      guard other != s.id, [.connected, .synSent, .finWait].contains(o.state),
+        let peer = o.peer, let address = o.localAddress,
+        o.boundDevice == nil || o.boundDevice == s.boundDevice
+      else { return false }
+      return sameEndpoint(peer, destination)
+        && sameEndpoint(
+          Endpoint(address: address, port: 0), Endpoint(address: local, port: 0))
+    }
   }
 
   /// Addresses compare as the wire sees them (`::ffff:a.b.c.d` is a.b.c.d).
@@ -589,7 +631,10 @@ extension Namespace {
     child.peer = packet.source
     child.otherEnd = remoteClient ? nil : id
     child.otherEndRemote = remoteClient
-    child.portLocked = listener.portLocked
+    // sk_clone_lock: `sk_userlocks & ~SOCK_BINDPORT_LOCK`, so the child keeps a locked address
+    // but gives its port back when the connection closes (reset or disconnect).
+    child.portLocked = false
+    child.addressLocked = listener.addressLocked
     sockets.append(child)
     hash(childID, port: listener.localPort)
     self[listenerID].acceptQueue.append(

@@ -72,6 +72,7 @@ extension Rule {
   public static let connectSelf = Rule(rawValue: "tcp.self-connect")
   public static let connectReplyLost = Rule(rawValue: "tcp.reply-lost")
   public static let connectMappedOps = Rule(rawValue: "tcp.mapped-ops-stick")
+  public static let connectTupleInUse = Rule(rawValue: "tcp.connection-exists")
   public static let disconnect = Rule(rawValue: "disconnect.udp")
   public static let disconnectTCP = Rule(rawValue: "disconnect.tcp")
   public static let acceptOK = Rule(rawValue: "accept.ok")
