@@ -41,6 +41,9 @@ public struct ModelSocket: Hashable, Sendable {
   /// `np->mc_all` (IPV6_MULTICAST_ALL), 1 for every AF_INET6 socket.
   public var ipv6MulticastAll = true
   public var lingerZero = false
+  /// TCP: data arrived that nobody read (scenarios never read TCP data), so `tcp_close` sends
+  /// a reset instead of a FIN.
+  public var unreadData = false
   /// `sk_bound_dev_if`, by interface name.
   public var boundDevice: String?
   public var multicastInterface: IPv4Address?

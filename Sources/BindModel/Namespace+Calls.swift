@@ -112,9 +112,9 @@ extension Namespace {
     if s.transport == .tcp && s.state == .connected && !s.otherEndRemote {
       let other = s.otherEnd.map { self[$0] }
       let (prediction, effect) = closeConnection(id, otherEnd: other)
-      if let o = other {
+      if let o = other, o.id != id {
         switch effect {
-        case .reset?: if o.state == .connected { reset(o.id) }
+        case .reset?: resetOtherEnd(o.id)
         case .timeWait?: self[o.id].state = .timeWait
         case nil: break
         }
@@ -162,13 +162,17 @@ extension Namespace {
     let s = self[id]
     names[s.name] = nil
     self[id].isClosed = true
-    if s.lingerZero {
+    // tcp_close: unread data, or SO_LINGER=0, makes close() send a reset instead of a FIN.
+    if s.lingerZero || s.unreadData {
       unhash(id)
       self[id].state = .closed
       return (
         Prediction(
           .ok, rule: .socketClosed,
-          "'\(s.name)' has SO_LINGER=0: close sends a reset and leaves no TIME_WAIT behind"),
+          s.lingerZero
+            ? "'\(s.name)' has SO_LINGER=0: close sends a reset and leaves no TIME_WAIT behind"
+            : "'\(s.name)' has unread data: close sends a reset instead of a FIN and leaves no TIME_WAIT behind"
+        ),
         .reset
       )
     }
@@ -203,6 +207,18 @@ extension Namespace {
       let port = self[id].localPort
       unhash(id)
       self[id].staleLocalPort = port
+    }
+  }
+
+  /// A reset from the other end of a connection: an open end is reset (ECONNRESET), and an
+  /// end that was closed first (FIN_WAIT2) is gone (`tcp_reset` → `tcp_done`).
+  mutating func resetOtherEnd(_ id: SocketID) {
+    switch self[id].state {
+    case .connected: reset(id)
+    case .finWait:
+      unhash(id)
+      self[id].state = .closed
+    default: break
     }
   }
 
@@ -279,6 +295,7 @@ extension Namespace {
     self[id].peer = nil
     self[id].otherEnd = nil
     self[id].otherEndRemote = false
+    self[id].unreadData = false
     if s.state != .closed && s.isHashed && !s.portLocked {
       self[id].staleLocalPort = s.localPort
       unhash(id)

@@ -76,6 +76,33 @@ extension Namespace {
     return nil
   }
 
+  /// TCP data on a connection inside this host. It waits unread at the other end, unless that
+  /// end was closed first (FIN_WAIT2, `RCV_SHUTDOWN`): `tcp_rcv_state_process` aborts it and
+  /// answers with a reset, which this end, in CLOSE_WAIT, takes as EPIPE (`tcp_reset`).
+  mutating func sendOnConnection(_ id: SocketID) -> Prediction {
+    let s = self[id]
+    guard let o = s.otherEnd else {
+      return Prediction(.ok, rule: .sendTCP, "'\(s.name)' sends on its connection")
+    }
+    if o != id, self[o].state == .finWait {
+      let other = self[o]
+      unhash(o)
+      self[o].state = .closed
+      reset(id)
+      self[id].pendingError = .EPIPE
+      return Prediction(
+        .ok, rule: .sendTCP,
+        "'\(s.name)' sends, but '\(other.name)' was closed and takes no more data: it is reset and gone, and its reset gives '\(s.name)' EPIPE"
+      )
+    }
+    self[o].unreadData = true
+    return Prediction(
+      .ok, rule: .sendTCP,
+      o == id
+        ? "'\(s.name)' sends on its connection to itself; the data waits unread in its own queue"
+        : "'\(s.name)' sends on its connection; the data waits unread at '\(self[o].name)'")
+  }
+
   /// `sendto()` of one UDP datagram, then local delivery (reference §9).
   ///
   /// Kernel check (verified on 6.18): `inet_send_prepare` autobinds an unbound socket before
@@ -91,7 +118,7 @@ extension Namespace {
           "'\(s.name)' was reset by the other end; the error is reported by its next call")
       }
       if s.state == .connected {
-        return Prediction(.ok, rule: .sendTCP, "'\(s.name)' sends on its connection")
+        return sendOnConnection(id)
       }
       if s.state == .synSent {
         // sk_stream_wait_connect on a non-blocking socket.
