@@ -245,6 +245,15 @@ extension Namespace {
         .EINVAL, rule: .connectInvalidSource,
         "'\(s.name)' has the loopback source \((bound ?? src).ipv4View!), which may never leave the host (the route to the broadcast address \(destination.address) goes out \(i))"
       )
+    case .multicast
+    where s2.boundDevice.flatMap { interface(named: $0) }.map { !$0.isLoopback } == true
+      && bound?.ipv4View?.isLoopback == true:
+      // With a bound device the multicast route goes out of it (`ip_route_output_key_hash_rcu`
+      // assumes the group on its link), and __mkroute_output refuses the loopback source.
+      return .failure(
+        .EINVAL, rule: .connectInvalidSource,
+        "'\(s.name)' has the loopback source \(bound!.ipv4View!), which may never leave the host (the route to the multicast address \(destination.address) goes out \(s2.boundDevice!), its bound device)"
+      )
     case .broadcast, .multicast:
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable,
@@ -627,6 +636,9 @@ extension Namespace {
       case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
       default: packet.destination.address
       }
+    // tcp_v6_syn_recv_sock: the child of an IPv4 connection on an AF_INET6 listener starts
+    // with the ipv6_mapped operations.
+    child.mappedOps = listener.family == .inet6 && packet.destination.address.ipv4View != nil
     child.state = .connected
     child.peer = packet.source
     child.otherEnd = remoteClient ? nil : id
