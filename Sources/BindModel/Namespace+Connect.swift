@@ -57,7 +57,7 @@ extension Namespace {
       let mapped: IPAddress? =
         destination.address.ipv4View != nil
         ? (s.multicastInterface.flatMap { $0.isAny ? nil : .v4($0) }
-          ?? primary.ipv4.first.map { .v4($0.address) })
+          ?? selectAddress(on: primary).map { .v4($0) })
         : primary.ipv6.first.map { .v6($0.address) }
       source = mapped ?? .v4(.any)
     case .unreachable:

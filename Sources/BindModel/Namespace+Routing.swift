@@ -144,12 +144,16 @@ extension Namespace {
     }
     // No route through the device: the destination is assumed on link (`inet_select_addr`
     // picks the source: the device's own address, else any non-host-scope address).
-    let chosen =
-      source ?? out.ipv4.first(where: { !$0.address.isLoopback })?.address
-      ?? interfaces.lazy.flatMap(\.ipv4).first(where: { !$0.address.isLoopback })?.address
-      ?? .any
+    let chosen = source ?? selectAddress(on: out) ?? .any
     if out.isLoopback { return .local(interface: device, source: .v4(chosen)) }
     return .offHost(interface: device, source: .v4(chosen))
+  }
+
+  /// `inet_select_addr(dev, 0, RT_SCOPE_UNIVERSE)`: the device's first address that is not
+  /// host-scoped (127/8 is), else the first such address of any interface; nil if none.
+  func selectAddress(on device: Interface) -> IPv4Address? {
+    device.ipv4.first(where: { !$0.address.isLoopback })?.address
+      ?? interfaces.lazy.flatMap(\.ipv4).first(where: { !$0.address.isLoopback })?.address
   }
 
   /// Whether `a` is local through lo's own routes (127/8, not an address of another device).

@@ -210,7 +210,7 @@ extension Namespace {
       let fallback: IPAddress? =
         destination.address.ipv4View != nil
         ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
-          ?? interface(named: arrival)?.ipv4.first.map { .v4($0.address) })
+          ?? interface(named: arrival).flatMap(selectAddress(on:)).map { .v4($0) })
         : interface(named: arrival)?.ipv6.first.map { .v6($0.address) }
       source = sourceAddress(of: sender, to: destination.address) ?? fallback ?? .v4(.any)
     case .unreachable:
@@ -308,18 +308,24 @@ extension Namespace {
       // of 0 matches any) whose bound address takes the source gets the error.
       let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
       let takesSource = Coverage(of: sender).contains(packet.source.address)
-      let takesError = connectedHere && takesSource
+      // The error comes back over lo, and the error lookup matches devices against the
+      // packet's real device (skb->dev, not the route's input interface as for data): a
+      // socket bound to another device never sees errors for traffic inside the host.
+      let onLo = sender.boundDevice == nil || sender.boundDevice == "lo"
+      let takesError = connectedHere && takesSource && onLo
       if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
       let after =
         takesError
         ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-        : connectedHere
-          ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
-          : sender.peer != nil
-            ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
-            : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+        : connectedHere && !onLo
+          ? "; the ICMP port unreachable comes back over lo, and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+          : connectedHere
+            ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
+            : sender.peer != nil
+              ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+              : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
       return Prediction(
         .nobody, rule: .deliveryNobody,
         "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")
