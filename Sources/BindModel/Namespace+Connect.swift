@@ -354,6 +354,9 @@ extension Namespace {
         "no socket listens on TCP port \(destination.port) for \(destination.address), so the SYN is answered with a reset"
       )
     }
+    if let lost = synAckLost(packet, listeners: found.candidates) {
+      return .failure(.ETIMEDOUT, rule: .connectReplyLost, lost)
+    }
     let chosen = choices.member(of: found.candidates) { self[$0].name }
     establish(id, with: chosen, packet: packet)
     let outcomes = found.candidates.map { Outcome.receivers([self[$0].name]) }
@@ -559,6 +562,36 @@ extension Namespace {
         "the reset to \(a) must leave by \(packet.arrival), where the SYN arrived, and \(a) is not reachable there: the SYN is never answered"
     }
     return nil
+  }
+
+  /// `inet_csk_route_req` / `inet6_csk_route_req`: a listener bound to a device routes its
+  /// SYN-ACK with that device as output interface (`ir_iif`, `inet_request_bound_dev_if`). The
+  /// client's source is a local address, but only the local route of an address of that device
+  /// matches it: any other (127.0.0.1, another interface's address) is assumed on the device's
+  /// link and the SYN-ACK leaves by it, so the SYN is never answered. IPv4 through lo loops back
+  /// all the same; IPv6 is strict (`RT6_LOOKUP_F_IFACE`) even for lo.
+  func synAckLost(_ packet: Packet, listeners: [SocketID]) -> String? {
+    guard let first = listeners.first, let device = self[first].boundDevice,
+      listeners.allSatisfy({ self[$0].boundDevice == device })
+    else { return nil }
+    let src = packet.source.address
+    let owner: String?
+    if let v4 = src.ipv4View {
+      if interface(named: device)?.isLoopback == true { return nil }
+      switch addressType(v4) {
+      case .local(let i): owner = i
+      case .broadcast(let i?) where interface(named: i)?.isLoopback == true: owner = i
+      default: owner = nil
+      }
+    } else if case .v6(let a) = src {
+      owner = ipv6Owner(a)?.name
+    } else {
+      owner = nil
+    }
+    guard let owner, owner != device else { return nil }
+    let names = listeners.map { "'\(self[$0].name)'" }.joined(separator: ", ")
+    return
+      "\(names) is bound to \(device), so its SYN-ACK to \(src) (an address of \(owner)) is routed out of \(device) and never comes back: the SYN is never answered"
   }
 
   /// `__inet_check_established` for a socket whose port was held before connect()
