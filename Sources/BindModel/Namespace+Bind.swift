@@ -84,6 +84,7 @@ extension Namespace {
     self[id].portLocked = port != 0
     self[id].connectBound = false
     hash(id, port: chosen)
+    if s.transport == .tcp { updateBindBucket(id, port: chosen) }
     return Prediction(
       OutcomeSet(.ok), rule: result.rule, result.explanation, portChoice: result.portChoice)
   }
@@ -144,6 +145,11 @@ extension Namespace {
     }
     if n.transport == .tcp {
       if let c = tcpConflict(n, port: port) {
+        if bindBucketFastPath(n, port: port) {
+          return PortResult(
+            outcome: .ok, port: port, rule: .tcpBindBucketFastPath,
+            explanation: fastPathReason(n, self[c.blocker], port: port))
+        }
         return PortResult(
           outcome: .failed(.EADDRINUSE), port: nil, rule: c.rule,
           explanation:

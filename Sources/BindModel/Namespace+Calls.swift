@@ -84,18 +84,28 @@ extension Namespace {
       }
       self[id].connectBound = false
       hash(id, port: port)
+      updateBindBucket(id, port: port)
       portChoice = result.portChoice
       if Prediction.explains {
         why = "'\(s.name)' was not bound, so listen() binds it first: \(result.explanation)"
       }
-    } else if let c = tcpConflict(s, port: s.localPort) {
+    } else if let c = tcpConflict(s, port: s.localPort),
+      !bindBucketFastPath(s, port: s.localPort)
+    {
       let e = self[c.blocker]
       return .failure(
         .EADDRINUSE, rule: .listenConflict,
         "listen() re-checks the port: \(overlapPhrase(s, address: s.localAddress, e, port: s.localPort)), \(heldBy(e)); \(c.reason)"
       )
+    } else if let c = tcpConflict(s, port: s.localPort) {
+      if Prediction.explains { why = fastPathReason(s, self[c.blocker], port: s.localPort) }
+      updateBindBucket(id, port: s.localPort)
+      self[id].state = .listening
+      addListener(id)
+      return Prediction(OutcomeSet(.ok), rule: .tcpBindBucketFastPath, why)
     } else {
       if Prediction.explains { why = "'\(s.name)' listens on \(bindingName(s, port: s.localPort))" }
+      updateBindBucket(id, port: s.localPort)
     }
     self[id].state = .listening
     addListener(id)

@@ -35,6 +35,7 @@ extension Namespace {
     if s.transport == .tcp {
       tcpTable.remove(id, port: s.localPort, address: key, blocks: bits)
       removeListener(id)
+      releaseBindBucket(s.localPort)
     } else {
       udpTable.remove(id, port: s.localPort, address: key, blocks: bits)
     }
@@ -48,8 +49,10 @@ extension Namespace {
   mutating func rehash(_ id: SocketID) {
     let port = self[id].localPort
     guard port != 0 else { return }
+    let bucket = tcpBuckets[port]
     unhash(id)
     hash(id, port: port)
+    if self[id].transport == .tcp { tcpBuckets[port] = bucket }
   }
 
   /// Adds a listener to the port's listening chain (`inet_hash` → `lhash2`), head or tail.

@@ -17,6 +17,8 @@ public struct Namespace: Hashable, Sendable {
   var remoteResets: [RemoteReset] = []
   /// TCP listeners per port in `lhash2` order (position taken at `listen()`).
   var tcpListeners: [UInt16: [SocketID]] = [:]
+  /// TCP bind buckets' fast-path fields per port (`inet_bind_bucket`).
+  var tcpBuckets: [UInt16: BindBucket] = [:]
 
   public init() {
     interfaces = [

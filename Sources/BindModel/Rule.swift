@@ -40,6 +40,7 @@ extension Rule {
   public static let tcpListenerBlocksReuseAddress = Rule(rawValue: "tcp.listener-blocks-reuseaddr")
   public static let tcpReusePortOwner = Rule(rawValue: "tcp.reuseport-owner-uid")
   public static let tcpTimeWait = Rule(rawValue: "tcp.time-wait-conflict")
+  public static let tcpBindBucketFastPath = Rule(rawValue: "tcp.bind-bucket-fast-path")
   public static let udpFirstMatch = Rule(rawValue: "udp.first-match")
   public static let udpReusePortOwner = Rule(rawValue: "udp.reuseport-owner-uid")
 
