@@ -150,7 +150,8 @@ extension Namespace {
     {
       self[id].connectedSource = source
     }
-    if self[id].localAddress == nil || self[id].localAddress!.isAny {
+    // `if (!inet->inet_rcv_saddr)`: ::ffff:0.0.0.0 is IPv4's wildcard too, and narrows.
+    if self[id].localAddress.map({ $0.isAny || $0.ipv4View?.isAny == true }) ?? true {
       let mapped: IPAddress =
         switch (s.family, source) {
         case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
