@@ -229,9 +229,9 @@ extension Namespace {
     self[child].state = .closed
   }
 
-  /// `connect(AF_UNSPEC)` (`__udp_disconnect`): forget the peer and the bound device; an
-  /// address bind() did not lock goes back to the wildcard, and a port bind() did not lock is
-  /// given up.
+  /// `connect(AF_UNSPEC)` (`__udp_disconnect`): forget the peer, the bound device and the
+  /// cached route (`sk_dst_reset`); an address bind() did not lock goes back to the wildcard,
+  /// and a port bind() did not lock is given up.
   mutating func disconnect(_ id: SocketID) -> Prediction {
     let s = self[id]
     self[id].peer = nil
@@ -242,6 +242,7 @@ extension Namespace {
     }
     self[id].state = .closed
     self[id].boundDevice = nil
+    self[id].cachedRoute6 = nil
     if s.family == .inet6, let p = s.peer {
       self[id].staleIPv6Peer =
         switch p.address {

@@ -16,6 +16,8 @@ extension Namespace {
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
       return connectIPv6(id, to: destination, group: d)
     }
+    // __ip4_datagram_connect starts with sk_dst_reset, and an IPv4 route never serves IPv6.
+    self[id].cachedRoute6 = nil
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
     if let refusal = invalidSource(s, to: destination.address, rule: .connectInvalidSource) {
@@ -96,7 +98,8 @@ extension Namespace {
 
   /// `__ip6_datagram_connect` for a native IPv6 destination: a link-scope destination's scope
   /// (or, for a multicast group, IPV6_MULTICAST_IF) becomes the bound device and stays so even
-  /// if the route then fails; then `ip6_datagram_dst_update` (see `route6`).
+  /// if the route then fails; then `ip6_datagram_dst_update` (see `route6`), which caches the
+  /// route it found (`ip6_sk_dst_store_flow`) and on failure leaves the cache as it was.
   private mutating func connectIPv6(_ id: SocketID, to destination: Endpoint, group d: IPv6Address)
     -> Prediction
   {
@@ -131,6 +134,7 @@ extension Namespace {
         }
       return .failure(f.errno, rule: rule, f.reason)
     case .success(let r):
+      self[id].cachedRoute6 = routeCache6(r, to: d)
       return connected(id, to: destination, source: r.source)
     }
   }

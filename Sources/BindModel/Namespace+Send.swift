@@ -151,7 +151,7 @@ extension Namespace {
       )
     }
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
-      return sendIPv6(id, to: destination, group: d)
+      return sendIPv6(id, to: destination, group: d, connected: given == nil)
     }
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
@@ -241,15 +241,22 @@ extension Namespace {
     return transmit(id, route: route, source: source, arrival: arrival, to: destination)
   }
 
-  /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (see `route6`),
-  /// then the pending error, then the datagram.
-  private mutating func sendIPv6(_ id: SocketID, to destination: Endpoint, group d: IPv6Address)
-    -> Prediction
-  {
+  /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (the socket's
+  /// cached route, see `cachedRoute6`, else `route6`, which a send without a destination
+  /// caches unless it is to a multicast group without a bound device), then the pending error,
+  /// then the datagram.
+  private mutating func sendIPv6(
+    _ id: SocketID, to destination: Endpoint, group d: IPv6Address, connected: Bool
+  ) -> Prediction {
     let sender = self[id]
-    switch route6(
-      d, oif: outputInterface6(for: sender, to: destination), source: ipv6Source(sender))
-    {
+    let oif = outputInterface6(for: sender, to: destination)
+    let lookup: Result<Route6, RouteFailure> =
+      cachedRoute6(for: sender, to: d, oif: oif).map { .success($0) }
+      ?? route6(d, oif: oif, source: ipv6Source(sender))
+    if connected && !(d.isMulticast && sender.boundDevice == nil), case .success(let r) = lookup {
+      self[id].cachedRoute6 = routeCache6(r, to: d)
+    }
+    switch lookup {
     case .failure(let f):
       let rule: Rule =
         switch f.errno {
