@@ -139,8 +139,8 @@ extension Namespace {
     }
   }
 
-  /// A UDP connect() that found its route: a wildcard local address narrows to the route's
-  /// source, and the socket records its peer.
+  /// A UDP connect() that found its route: a wildcard (or v4-mapped wildcard) local address
+  /// narrows to the route's source, and the socket records its peer.
   private mutating func connected(_ id: SocketID, to destination: Endpoint, source: IPAddress)
     -> Prediction
   {
@@ -154,7 +154,9 @@ extension Namespace {
     {
       self[id].connectedSource = source
     }
-    if self[id].localAddress == nil || self[id].localAddress!.isAny {
+    // __ip6_datagram_connect also narrows ::ffff:0.0.0.0 (`ipv6_mapped_addr_any`) to the
+    // IPv4 route's source, and the SOCK_BINDADDR_LOCK its bind() set keeps it narrowed.
+    if self[id].localAddress?.isAny ?? true || self[id].localAddress?.ipv4View?.isAny == true {
       let mapped: IPAddress =
         switch (s.family, source) {
         case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
