@@ -53,6 +53,10 @@ public struct ModelSocket: Hashable, Sendable {
   /// The bound local address (`inet_rcv_saddr` / `sk_v6_rcv_saddr`); nil is the wildcard of
   /// the socket's family.
   public var localAddress: IPAddress?
+  /// `np->saddr` when a datagram connect() of an AF_INET6 socket set it while the bound
+  /// address stayed (a socket bound to a multicast address has none until then; v4-mapped
+  /// when the route was IPv4): the source of its later IPv6 routes.
+  public var connectedSource6: IPAddress?
   /// `inet_saddr` when a datagram connect() set it while the bound address stayed (a socket
   /// bound to a broadcast or multicast address has none until then): the route's source.
   public var connectedSource: IPAddress?

@@ -251,7 +251,10 @@ extension Namespace {
         }
     }
     var what: [String] = []
-    if !s.addressLocked { self[id].connectedSource = nil }
+    if !s.addressLocked {
+      self[id].connectedSource = nil
+      self[id].connectedSource6 = nil
+    }
     if !s.addressLocked && s.localAddress != nil && !(s.localAddress?.isAny ?? true) {
       self[id].localAddress = nil
       what.append("its address goes back to the wildcard")

@@ -166,6 +166,15 @@ extension Namespace {
       rehash(id)
       detail = "; its local address narrows from the wildcard to \(mapped), the route's source"
     }
+    // ip6_datagram_dst_update (and the v4-mapped path of __ip6_datagram_connect): `if
+    // (ipv6_addr_any(&np->saddr)) np->saddr = fl6.saddr`, also when the bound address stays.
+    if s.family == .inet6, ipv6Source(self[id]) == nil {
+      self[id].connectedSource6 =
+        switch source {
+        case .v4(let a): .v6(IPv6Address(v4Mapped: a))
+        case .v6: source
+        }
+    }
     self[id].peer = destination
     self[id].staleIPv6Peer = nil
     self[id].state = .connected

@@ -352,10 +352,11 @@ extension Namespace {
   }
 
   /// `np->saddr`, the IPv6 source of a socket's route lookups: its local address, except a
-  /// multicast one (`__inet6_bind` sets only `sk_v6_rcv_saddr` for a multicast address).
+  /// multicast one (`__inet6_bind` sets only `sk_v6_rcv_saddr` for a multicast address), for
+  /// which the source a connect() found stands (see `connectedSource6`).
   func ipv6Source(_ s: ModelSocket) -> IPAddress? {
     guard let a = s.localAddress, !a.isAny, !(a.ipv4View == nil && a.isMulticast) else {
-      return nil
+      return s.connectedSource6
     }
     return a
   }
