@@ -315,10 +315,18 @@ extension Namespace {
       // of 0 matches any) whose bound address takes the source gets the error.
       let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
       let takesSource = Coverage(of: sender).contains(packet.source.address)
-      // The error comes back over lo, and the error lookup matches devices against the
+      // IPv4: the error comes back over lo, and __udp4_lib_err matches devices against the
       // packet's real device (skb->dev, not the route's input interface as for data): a
-      // socket bound to another device never sees errors for traffic inside the host.
-      let onLo = sender.boundDevice == nil || sender.boundDevice == "lo"
+      // socket bound to another device never sees errors for traffic inside the host. IPv6:
+      // __udp6_lib_err matches against inet6_iif, which for local traffic is the device of the
+      // address the error is sent to, the source's (verified on 6.18).
+      var errorDevice = "lo"
+      if packet.ipv4Destination == nil, case .v6(let back) = packet.source.address,
+        let owner = ipv6Owner(back)
+      {
+        errorDevice = owner.name
+      }
+      let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
       let takesError = connectedHere && takesSource && onLo
       if takesError {
         self[id].pendingError = .ECONNREFUSED
@@ -327,7 +335,7 @@ extension Namespace {
         takesError
         ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
         : connectedHere && !onLo
-          ? "; the ICMP port unreachable comes back over lo, and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+          ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
           : connectedHere
             ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
             : sender.peer != nil
