@@ -53,6 +53,10 @@ public struct ModelSocket: Hashable, Sendable {
   /// The bound local address (`inet_rcv_saddr` / `sk_v6_rcv_saddr`); nil is the wildcard of
   /// the socket's family.
   public var localAddress: IPAddress?
+  /// `np->saddr` when a datagram connect() of an AF_INET6 socket set it while the bound
+  /// address stayed (a socket bound to a multicast address has none until then; v4-mapped
+  /// when the route was IPv4): the source of its later IPv6 routes.
+  public var connectedSource6: IPAddress?
   /// `inet_saddr` when a datagram connect() set it while the bound address stayed (a socket
   /// bound to a broadcast or multicast address has none until then): the route's source.
   public var connectedSource: IPAddress?
@@ -64,6 +68,11 @@ public struct ModelSocket: Hashable, Sendable {
   /// `sk_v6_daddr` of a UDP AF_INET6 socket after `__udp_disconnect`, which clears only the
   /// IPv4 peer: IPv6 delivery still takes datagrams only from this address (verified on 6.18).
   public var staleIPv6Peer: IPAddress?
+  /// `sk_dst_cache` of a UDP AF_INET6 socket: the IPv6 route its last successful connect()
+  /// (or a send() without a destination that missed the cache) looked up, which
+  /// `ip6_sk_dst_check` reuses for a later datagram to the same address whose output device,
+  /// if any, is the route's device (see `Namespace.cachedRoute6(for:to:oif:)`).
+  var cachedRoute6: CachedRoute6?
   /// For a TCP connection inside this host: the socket at the other end.
   public var otherEnd: SocketID?
   /// The other end of the TCP connection is on another host (the network tracks it).
@@ -155,4 +164,13 @@ public struct PendingConnection: Hashable, Sendable {
   public var client: SocketID?
   /// The socket the kernel created for this connection; `accept` gives it a name.
   public var child: SocketID
+}
+
+/// An IPv6 route in a socket's `sk_dst_cache` (`ip6_dst_store`): the destination it was looked
+/// up for (`np->daddr_cache`, or the /128 key of a host route), the route's device (`dst->dev`:
+/// lo for a local destination, `ip6_rt_get_dev_rcu`) and what the lookup found.
+struct CachedRoute6: Hashable, Sendable {
+  var destination: IPv6Address
+  var device: String
+  var route: Route6
 }

@@ -77,6 +77,7 @@ extension Namespace {
       // an earlier IP_BIND_ADDRESS_NO_PORT bind recorded is gone too (verified on 6.18).
       self[id].localAddress = nil
       self[id].connectedSource = nil
+      self[id].connectedSource6 = nil
       return Prediction(result.outcome, rule: result.rule, result.explanation)
     }
     self[id] = probe

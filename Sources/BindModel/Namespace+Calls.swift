@@ -239,9 +239,9 @@ extension Namespace {
     self[child].state = .closed
   }
 
-  /// `connect(AF_UNSPEC)` (`__udp_disconnect`): forget the peer and the bound device; an
-  /// address bind() did not lock goes back to the wildcard, and a port bind() did not lock is
-  /// given up.
+  /// `connect(AF_UNSPEC)` (`__udp_disconnect`): forget the peer, the bound device and the
+  /// cached route (`sk_dst_reset`); an address bind() did not lock goes back to the wildcard,
+  /// and a port bind() did not lock is given up.
   mutating func disconnect(_ id: SocketID) -> Prediction {
     let s = self[id]
     self[id].peer = nil
@@ -252,6 +252,7 @@ extension Namespace {
     }
     self[id].state = .closed
     self[id].boundDevice = nil
+    self[id].cachedRoute6 = nil
     if s.family == .inet6, let p = s.peer {
       self[id].staleIPv6Peer =
         switch p.address {
@@ -260,7 +261,10 @@ extension Namespace {
         }
     }
     var what: [String] = []
-    if !s.addressLocked { self[id].connectedSource = nil }
+    if !s.addressLocked {
+      self[id].connectedSource = nil
+      self[id].connectedSource6 = nil
+    }
     if !s.addressLocked && s.localAddress != nil && !(s.localAddress?.isAny ?? true) {
       self[id].localAddress = nil
       what.append("its address goes back to the wildcard")

@@ -16,6 +16,8 @@ extension Namespace {
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
       return connectIPv6(id, to: destination, group: d)
     }
+    // __ip4_datagram_connect starts with sk_dst_reset, and an IPv4 route never serves IPv6.
+    self[id].cachedRoute6 = nil
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
     if let refusal = invalidSource(s, to: destination.address, rule: .connectInvalidSource) {
@@ -96,7 +98,8 @@ extension Namespace {
 
   /// `__ip6_datagram_connect` for a native IPv6 destination: a link-scope destination's scope
   /// (or, for a multicast group, IPV6_MULTICAST_IF) becomes the bound device and stays so even
-  /// if the route then fails; then `ip6_datagram_dst_update` (see `route6`).
+  /// if the route then fails; then `ip6_datagram_dst_update` (see `route6`), which caches the
+  /// route it found (`ip6_sk_dst_store_flow`) and on failure leaves the cache as it was.
   private mutating func connectIPv6(_ id: SocketID, to destination: Endpoint, group d: IPv6Address)
     -> Prediction
   {
@@ -131,12 +134,13 @@ extension Namespace {
         }
       return .failure(f.errno, rule: rule, f.reason)
     case .success(let r):
+      self[id].cachedRoute6 = routeCache6(r, to: d)
       return connected(id, to: destination, source: r.source)
     }
   }
 
-  /// A UDP connect() that found its route: a wildcard local address narrows to the route's
-  /// source, and the socket records its peer.
+  /// A UDP connect() that found its route: a wildcard (or v4-mapped wildcard) local address
+  /// narrows to the route's source, and the socket records its peer.
   private mutating func connected(_ id: SocketID, to destination: Endpoint, source: IPAddress)
     -> Prediction
   {
@@ -150,8 +154,9 @@ extension Namespace {
     {
       self[id].connectedSource = source
     }
-    // `if (!inet->inet_rcv_saddr)`: ::ffff:0.0.0.0 is IPv4's wildcard too, and narrows.
-    if self[id].localAddress.map({ $0.isAny || $0.ipv4View?.isAny == true }) ?? true {
+    // __ip6_datagram_connect also narrows ::ffff:0.0.0.0 (`ipv6_mapped_addr_any`) to the
+    // IPv4 route's source, and the SOCK_BINDADDR_LOCK its bind() set keeps it narrowed.
+    if self[id].localAddress?.isAny ?? true || self[id].localAddress?.ipv4View?.isAny == true {
       let mapped: IPAddress =
         switch (s.family, source) {
         case (.inet6, .v4(let a)): .v6(IPv6Address(v4Mapped: a))
@@ -160,6 +165,15 @@ extension Namespace {
       self[id].localAddress = mapped
       rehash(id)
       detail = "; its local address narrows from the wildcard to \(mapped), the route's source"
+    }
+    // ip6_datagram_dst_update (and the v4-mapped path of __ip6_datagram_connect): `if
+    // (ipv6_addr_any(&np->saddr)) np->saddr = fl6.saddr`, also when the bound address stays.
+    if s.family == .inet6, ipv6Source(self[id]) == nil {
+      self[id].connectedSource6 =
+        switch source {
+        case .v4(let a): .v6(IPv6Address(v4Mapped: a))
+        case .v6: source
+        }
     }
     self[id].peer = destination
     self[id].staleIPv6Peer = nil

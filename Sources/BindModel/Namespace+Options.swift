@@ -67,6 +67,8 @@ extension Namespace {
         )
       }
       self[id].boundDevice = device.isEmpty ? nil : device
+      // sock_bindtoindex_locked resets the cached route (sk_dst_reset).
+      self[id].cachedRoute6 = nil
       refreshBlockers(id)
     case .multicastInterface where s.transport == .tcp:
       return .failure(

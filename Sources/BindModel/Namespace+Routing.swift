@@ -1,6 +1,6 @@
 /// Where a datagram or SYN to some destination goes, as the routing tables of a fresh
 /// namespace decide (`ip_route_output_key_hash`, `ip6_route_output`).
-enum Route: Sendable {
+enum Route: Hashable, Sendable {
   /// A local address: delivered on this host, as if it arrived on `interface` (reference §15.1).
   case local(interface: String, source: IPAddress)
   /// A broadcast address (limited, or an interface's subnet broadcast).
@@ -242,7 +242,7 @@ struct RouteFailure: Error {
 }
 
 /// An IPv6 route that was found: where the datagram goes, the device, and its source.
-struct Route6 {
+struct Route6: Hashable, Sendable {
   var route: Route
   var device: String
   var source: IPAddress
@@ -329,11 +329,34 @@ extension Namespace {
     return .success(found)
   }
 
+  /// The route a socket's `sk_dst_cache` gives a datagram to `d` leaving by `oif`
+  /// (`ip6_sk_dst_lookup_flow` → `ip6_sk_dst_check`): the cached route when it was looked up
+  /// for `d` (`ip6_rt_check`) and `oif` is unset or its device (for a local destination that
+  /// is lo), else nil and `udpv6_sendmsg` looks the route up afresh. A failed connect() leaves
+  /// the cache (and the peer it restores) alone, even when its scope bound the socket to a
+  /// device that has no route to `d`; adding interfaces does not invalidate it (verified on
+  /// 6.18).
+  func cachedRoute6(for s: ModelSocket, to d: IPv6Address, oif: String?) -> Route6? {
+    guard let cached = s.cachedRoute6, cached.destination == d,
+      oif == nil || oif == cached.device
+    else { return nil }
+    return cached.route
+  }
+
+  /// What `ip6_dst_store` caches for a route to `d` (`ip6_datagram_dst_update`, or a connected
+  /// `udpv6_sendmsg`): the route's device is lo for a local destination.
+  func routeCache6(_ r: Route6, to d: IPv6Address) -> CachedRoute6 {
+    let device: String
+    if case .local = r.route { device = "lo" } else { device = r.device }
+    return CachedRoute6(destination: d, device: device, route: r)
+  }
+
   /// `np->saddr`, the IPv6 source of a socket's route lookups: its local address, except a
-  /// multicast one (`__inet6_bind` sets only `sk_v6_rcv_saddr` for a multicast address).
+  /// multicast one (`__inet6_bind` sets only `sk_v6_rcv_saddr` for a multicast address), for
+  /// which the source a connect() found stands (see `connectedSource6`).
   func ipv6Source(_ s: ModelSocket) -> IPAddress? {
     guard let a = s.localAddress, !a.isAny, !(a.ipv4View == nil && a.isMulticast) else {
-      return nil
+      return s.connectedSource6
     }
     return a
   }

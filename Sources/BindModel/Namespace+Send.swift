@@ -151,7 +151,7 @@ extension Namespace {
       )
     }
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
-      return sendIPv6(id, to: destination, group: d)
+      return sendIPv6(id, to: destination, group: d, connected: given == nil)
     }
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
@@ -241,15 +241,22 @@ extension Namespace {
     return transmit(id, route: route, source: source, arrival: arrival, to: destination)
   }
 
-  /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (see `route6`),
-  /// then the pending error, then the datagram.
-  private mutating func sendIPv6(_ id: SocketID, to destination: Endpoint, group d: IPv6Address)
-    -> Prediction
-  {
+  /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (the socket's
+  /// cached route, see `cachedRoute6`, else `route6`, which a send without a destination
+  /// caches unless it is to a multicast group without a bound device), then the pending error,
+  /// then the datagram.
+  private mutating func sendIPv6(
+    _ id: SocketID, to destination: Endpoint, group d: IPv6Address, connected: Bool
+  ) -> Prediction {
     let sender = self[id]
-    switch route6(
-      d, oif: outputInterface6(for: sender, to: destination), source: ipv6Source(sender))
-    {
+    let oif = outputInterface6(for: sender, to: destination)
+    let lookup: Result<Route6, RouteFailure> =
+      cachedRoute6(for: sender, to: d, oif: oif).map { .success($0) }
+      ?? route6(d, oif: oif, source: ipv6Source(sender))
+    if connected && !(d.isMulticast && sender.boundDevice == nil), case .success(let r) = lookup {
+      self[id].cachedRoute6 = routeCache6(r, to: d)
+    }
+    switch lookup {
     case .failure(let f):
       let rule: Rule =
         switch f.errno {
@@ -308,10 +315,18 @@ extension Namespace {
       // of 0 matches any) whose bound address takes the source gets the error.
       let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
       let takesSource = Coverage(of: sender).contains(packet.source.address)
-      // The error comes back over lo, and the error lookup matches devices against the
+      // IPv4: the error comes back over lo, and __udp4_lib_err matches devices against the
       // packet's real device (skb->dev, not the route's input interface as for data): a
-      // socket bound to another device never sees errors for traffic inside the host.
-      let onLo = sender.boundDevice == nil || sender.boundDevice == "lo"
+      // socket bound to another device never sees errors for traffic inside the host. IPv6:
+      // __udp6_lib_err matches against inet6_iif, which for local traffic is the device of the
+      // address the error is sent to, the source's (verified on 6.18).
+      var errorDevice = "lo"
+      if packet.ipv4Destination == nil, case .v6(let back) = packet.source.address,
+        let owner = ipv6Owner(back)
+      {
+        errorDevice = owner.name
+      }
+      let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
       let takesError = connectedHere && takesSource && onLo
       if takesError {
         self[id].pendingError = .ECONNREFUSED
@@ -320,7 +335,7 @@ extension Namespace {
         takesError
         ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
         : connectedHere && !onLo
-          ? "; the ICMP port unreachable comes back over lo, and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+          ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
           : connectedHere
             ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
             : sender.peer != nil
