@@ -537,9 +537,12 @@ extension Namespace {
       }
     }
     // IPv4: the answer arrives as if on the device that owns the source address (the local
-    // route's device, `rt_iif`); a client bound to another device does not see it.
+    // route's device, `rt_iif`); a client bound to another device does not see it. A listener
+    // bound to a device routes its SYN-ACK with that device as oif (`inet_csk_route_req`):
+    // through lo, the source is only assumed on lo's link, and `ip_route_output_key_hash_rcu`
+    // keeps lo as `rt_iif`, so a client bound to lo hears it.
     if let device, let v4 = src.ipv4View, case .local(let owner) = addressType(v4),
-      owner != device
+      owner != device, listenerDevice(packet) != device
     {
       return
         "the answer to \(v4) arrives as if on \(owner), and '\(device)' is the only device the client hears: the SYN is never answered"
@@ -578,6 +581,16 @@ extension Namespace {
         "the reset to \(a) must leave by \(packet.arrival), where the SYN arrived, and \(a) is not reachable there: the SYN is never answered"
     }
     return nil
+  }
+
+  /// The device that every listener the SYN finds is bound to, if they share one
+  /// (`inet_request_bound_dev_if`: the oif of the SYN-ACK's route).
+  func listenerDevice(_ packet: Packet) -> String? {
+    guard let found = lookupListener(packet), let first = found.candidates.first,
+      let device = self[first].boundDevice,
+      found.candidates.allSatisfy({ self[$0].boundDevice == device })
+    else { return nil }
+    return device
   }
 
   /// `inet_csk_route_req` / `inet6_csk_route_req`: a listener bound to a device routes its
