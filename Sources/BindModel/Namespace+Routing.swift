@@ -50,14 +50,8 @@ extension Namespace {
       // primary address; for a secondary one (a second address in a subnet the interface
       // already has), that subnet's primary address; else the loopback address whose prefix
       // holds it (127.0.0.5 is sent from 127.0.0.1).
-      if let owner = interfaces.first(where: { $0.ipv4.contains { $0.address == a } }),
-        let own = owner.ipv4.first(where: { $0.address == a })
-      {
-        let m = IPv4Address.mask(prefixLength: own.prefixLength)
-        let primary = owner.ipv4.first {
-          $0.prefixLength == own.prefixLength && $0.address.rawValue & m == a.rawValue & m
-        }
-        return .local(interface: name, source: .v4(primary?.address ?? a))
+      if let owner = interface(named: name), let source = localRouteSource(a, on: owner) {
+        return .local(interface: name, source: .v4(source))
       }
       let lo = interface(named: name)?.ipv4.first {
         a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
@@ -126,7 +120,10 @@ extension Namespace {
     if a.isLimitedBroadcast {
       return .broadcast(interface: device, source: .v4(source ?? out.ipv4.first?.address ?? .any))
     }
-    if out.ipv4.contains(where: { $0.address == a }) || (out.isLoopback && isLoopbackLocal(a)) {
+    // When several devices hold `a`, the bound device's own local route matches, with its own
+    // preferred source.
+    if let src = localRouteSource(a, on: out) { return .local(interface: device, source: .v4(src)) }
+    if out.isLoopback && isLoopbackLocal(a) {
       if case .local(_, let src) = plain { return .local(interface: device, source: src) }
       return .local(interface: device, source: .v4(a))
     }
@@ -147,6 +144,18 @@ extension Namespace {
     let chosen = source ?? selectAddress(on: out) ?? .any
     if out.isLoopback { return .local(interface: device, source: .v4(chosen)) }
     return .offHost(interface: device, source: .v4(chosen))
+  }
+
+  /// The preferred source of `device`'s local route for its address `a` (`fib_add_ifaddr`):
+  /// `a` itself when it is a primary address; for a secondary one (a second address in a
+  /// subnet the device already has), that subnet's primary address; nil if `device` lacks `a`.
+  func localRouteSource(_ a: IPv4Address, on device: Interface) -> IPv4Address? {
+    guard let own = device.ipv4.first(where: { $0.address == a }) else { return nil }
+    let m = IPv4Address.mask(prefixLength: own.prefixLength)
+    let primary = device.ipv4.first {
+      $0.prefixLength == own.prefixLength && $0.address.rawValue & m == a.rawValue & m
+    }
+    return primary?.address ?? a
   }
 
   /// `inet_select_addr(dev, 0, RT_SCOPE_UNIVERSE)`: the device's first address that is not

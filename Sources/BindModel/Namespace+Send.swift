@@ -372,7 +372,7 @@ extension Namespace {
     if group.ipv4View == nil, let scope { return scope }
     if let device = s.boundDevice { return device }
     if group.ipv4View != nil, let address = s.multicastInterface, !address.isAny {
-      return interfaces.first { $0.ipv4.contains { $0.address == address } }?.name
+      return ipv4Owners[address]
     }
     if group.ipv4View == nil, let device = s.ipv6MulticastInterface { return device }
     if group.ipv4View != nil, let source = sourceAddress(of: s)?.ipv4View {

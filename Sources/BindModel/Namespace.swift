@@ -19,6 +19,10 @@ public struct Namespace: Hashable, Sendable {
   var tcpListeners: [UInt16: [SocketID]] = [:]
   /// TCP bind buckets' fast-path fields per port (`inet_bind_bucket`).
   var tcpBuckets: [UInt16: BindBucket] = [:]
+  /// The device whose local route an IPv4 address takes when several devices hold it: the
+  /// first to get it (`fib_add_ifaddr` appends a second device's `local` route after it, and
+  /// the local table's lookup without an output device takes the first).
+  var ipv4Owners: [IPv4Address: String] = [:]
 
   public init() {
     interfaces = [
@@ -29,6 +33,7 @@ public struct Namespace: Hashable, Sendable {
           InterfaceAddress(address: .v6(.loopback), prefixLength: 128),
         ])
     ]
+    ipv4Owners[.loopback] = "lo"
   }
 
   // MARK: Lookups
@@ -73,6 +78,9 @@ public struct Namespace: Hashable, Sendable {
     } else {
       interfaces.append(Interface(name: name, index: interfaces.count + 1, addresses: addresses))
     }
+    for case .v4(let a) in addresses.map(\.address) where ipv4Owners[a] == nil {
+      ipv4Owners[a] = name
+    }
   }
 
   // MARK: Locality (weak host model, reference §2.3)
@@ -90,9 +98,7 @@ public struct Namespace: Hashable, Sendable {
   public func addressType(_ a: IPv4Address) -> AddressType {
     if a.isMulticast { return .multicast }
     if a.isLimitedBroadcast { return .broadcast(interface: nil) }
-    for i in interfaces {
-      for (address, _) in i.ipv4 where address == a { return .local(interface: i.name) }
-    }
+    if let owner = ipv4Owners[a] { return .local(interface: owner) }
     // fib_add_ifaddr installs a broadcast route for every subnet broadcast address (lo's
     // 127.255.255.255 too), more specific than lo's `local 127.0.0.0/8`.
     for i in interfaces {
