@@ -61,14 +61,15 @@ extension Namespace {
     probe.localAddress = endpoint.address
     probe.boundDevice = device
     if case .v6(let a) = endpoint.address, !a.isAny, a.v4Mapped == nil { probe.v6Only = true }
-    if port == 0 && s.bindAddressNoPort {
+    if port == 0 && probe.bindAddressNoPort {
+      let name = probe.name
       self[id] = probe
       // inet_sport = inet_num: getsockname shows no port, not one a refused connect left.
       self[id].staleLocalPort = 0
       self[id].addressLocked = !endpoint.address.isAny
       return Prediction(
         .ok, rule: .ephemeralDeferred,
-        "'\(s.name)' records \(endpoint.address) only; IP_BIND_ADDRESS_NO_PORT leaves the port to connect()"
+        "'\(name)' records \(endpoint.address) only; IP_BIND_ADDRESS_NO_PORT leaves the port to connect()"
       )
     }
     let result = getPort(probe, port: port, choices: &choices)
@@ -172,9 +173,8 @@ extension Namespace {
 
   /// Explains a successful explicit-port bind by the first overlapping socket it shares with.
   private func success(_ n: ModelSocket, port: UInt16, sharedWith: SocketID?) -> PortResult {
-    let table = table(n.transport)
-    let overlapping = table.chain(port).filter { $0 != n.id && overlaps(n, self[$0]) }
-    if let first = sharedWith ?? overlapping.first {
+    let chain = chain(n.transport, port: port)
+    if let first = sharedWith ?? chain.first(where: { $0 != n.id && overlaps(n, self[$0]) }) {
       let e = self[first]
       let viaPort =
         sharedWith != nil
@@ -192,7 +192,7 @@ extension Namespace {
           "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but both set SO_REUSEADDR"
       )
     }
-    if let other = table.chain(port).first(where: { $0 != n.id }) {
+    if let other = chain.first(where: { $0 != n.id }) {
       let e = self[other]
       return PortResult(
         outcome: .ok, port: port, rule: .bindNoOverlap,
