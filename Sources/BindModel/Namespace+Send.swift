@@ -345,8 +345,12 @@ extension Namespace {
         .nobody, rule: .deliveryNobody,
         "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")
     }
-    let outcomes = found.candidates.map { Outcome.receivers([self[$0].name]) }
-    return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
+    // One receiver, the usual case, needs no sorting and no intermediate arrays.
+    let outcomes =
+      found.candidates.count == 1
+      ? OutcomeSet(.delivered([self[found.candidates[0]].name]))
+      : OutcomeSet(found.candidates.map { Outcome.receivers([self[$0].name]) })
+    return Prediction(outcomes, rule: found.rule, found.reason)
   }
 
   /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source
