@@ -34,20 +34,24 @@ struct BenchCommand {
     var rows = [header]
     var failed = false
     for make in cases {
-      let single = make(1)
-      let double = make(2)
-      let fast = Prediction.$explains.withValue(false) { Self.measure(single) }
-      let fastDouble = Prediction.$explains.withValue(false) { Self.measure(double) }
-      let explained = Self.measure(single)
+      // Each run builds its workload just before and drops it right after, so that at most one
+      // workload and one model are alive at a time (the peak resident size stays low).
+      let (name, operations) = {
+        let w = make(1)
+        return (w.name, w.operations)
+      }()
+      let fast = Prediction.$explains.withValue(false) { Self.measure(make(1)) }
+      let fastDouble = Prediction.$explains.withValue(false) { Self.measure(make(2)) }
+      let explained = Self.measure(make(1))
       guard let t1 = fast, let t2 = fastDouble, let te = explained else {
-        output.write("\(single.name): the model gave an unexpected outcome\n")
+        output.write("\(name): the model gave an unexpected outcome\n")
         failed = true
         continue
       }
       rows.append([
-        single.name, "\(single.operations)",
-        Self.nanoseconds(t1 / Double(single.operations)), String(format: "%.2f", t2 / t1),
-        Self.nanoseconds(te / Double(single.operations)),
+        name, "\(operations)",
+        Self.nanoseconds(t1 / Double(operations)), String(format: "%.2f", t2 / t1),
+        Self.nanoseconds(te / Double(operations)),
       ])
     }
     let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -86,9 +90,13 @@ struct BenchCommand {
     var ok = true
     let clock = ContinuousClock()
     let elapsed = clock.measure {
-      for (index, (action, endpoint)) in workload.calls.enumerated() {
-        let p = namespace.perform(action, endpoint: endpoint, choices: &choices)
-        if !workload.check(p, index) { ok = false }
+      // Through a buffer pointer, so that each call's operands are passed in place rather than
+      // copied out of the array first (a cost of the loop, not of the model).
+      workload.calls.withUnsafeBufferPointer { calls in
+        for index in calls.indices {
+          let p = namespace.perform(calls[index].0, endpoint: calls[index].1, choices: &choices)
+          if !workload.check(p, index) { ok = false }
+        }
       }
     }
     withExtendedLifetime(namespace) {}
