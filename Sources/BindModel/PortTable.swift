@@ -51,6 +51,11 @@ public struct PortTable: Hashable, Sendable {
   /// covering that family, no bound device, no reuse option).
   private var blocked4 = [UInt64](repeating: 0, count: 1024)
   private var blocked6 = [UInt64](repeating: 0, count: 1024)
+  /// Bit per word of `blocked4` / `blocked6`: every port of the word (index 0), every even
+  /// port (1) or every odd port (2) is blocked, so a scan of a nearly full range skips 64 words
+  /// at a time.
+  private var full4 = [[UInt64]](repeating: [UInt64](repeating: 0, count: 16), count: 3)
+  private var full6 = [[UInt64]](repeating: [UInt64](repeating: 0, count: 16), count: 3)
 
   /// A table; `indexingAddresses` keeps the per-(port, address) chains that
   /// `chain(_:address:)` reads.
@@ -136,6 +141,40 @@ public struct PortTable: Hashable, Sendable {
     let bit: UInt64 = 1 << UInt64(port & 63)
     if slot.blockers4 > 0 { blocked4[word] |= bit } else { blocked4[word] &= ~bit }
     if slot.blockers6 > 0 { blocked6[word] |= bit } else { blocked6[word] &= ~bit }
+    Self.summarize(blocked4[word], word: word, into: &full4)
+    Self.summarize(blocked6[word], word: word, into: &full6)
+  }
+
+  private static let parityMasks: [UInt64] = [
+    UInt64.max, 0x5555_5555_5555_5555, 0xAAAA_AAAA_AAAA_AAAA,
+  ]
+
+  private static func summarize(_ blocked: UInt64, word: Int, into full: inout [[UInt64]]) {
+    let bit: UInt64 = 1 << UInt64(word & 63)
+    for kind in 0..<3 {
+      let mask = parityMasks[kind]
+      if blocked & mask == mask {
+        full[kind][word >> 6] |= bit
+      } else {
+        full[kind][word >> 6] &= ~bit
+      }
+    }
+  }
+
+  /// The first word at or after `word` and before `limit` that may hold a candidate: words
+  /// whose every port of the parity is blocked for a family being skipped hold none.
+  private func nextWord(from word: Int, limit: Int, kind: Int, ipv4: Bool, ipv6: Bool) -> Int {
+    guard ipv4 || ipv6 else { return word }
+    var w = word
+    while w < limit {
+      var full: UInt64 = 0
+      if ipv4 { full |= full4[kind][w >> 6] }
+      if ipv6 { full |= full6[kind][w >> 6] }
+      let open = ~full & (UInt64.max << UInt64(w & 63))
+      if open != 0 { return min((w & ~63) | open.trailingZeroBitCount, limit) }
+      w = (w | 63) + 1
+    }
+    return limit
   }
 
   /// The first port at or after `start` (wrapping inside `range`, only ports of `parity` when
@@ -147,11 +186,17 @@ public struct PortTable: Hashable, Sendable {
   ) -> UInt16? {
     guard !range.isEmpty else { return nil }
     // Visit [start, upperBound) then [lowerBound, start), same parity when stride is 2.
-    let segments = [start..<range.upperBound, range.lowerBound..<start]
-    for segment in segments where !segment.isEmpty {
+    for half in 0..<2 {
+      let segment = half == 0 ? start..<range.upperBound : range.lowerBound..<start
+      if segment.isEmpty { continue }
       var port = segment.lowerBound
+      let kind = parity.map { $0 + 1 } ?? 0
+      let lastWord = (segment.upperBound - 1) >> 6
       while port < segment.upperBound {
-        let word = port >> 6
+        let word = nextWord(
+          from: port >> 6, limit: lastWord + 1, kind: kind, ipv4: ipv4, ipv6: ipv6)
+        if word > lastWord { break }
+        if word != port >> 6 { port = word << 6 }
         var bits = ~reserved[word]
         if ipv4 { bits &= ~blocked4[word] }
         if ipv6 { bits &= ~blocked6[word] }
