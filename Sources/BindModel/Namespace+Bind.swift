@@ -79,7 +79,9 @@ extension Namespace {
       self[id].localAddress = nil
       self[id].connectedSource = nil
       self[id].connectedSource6 = nil
-      return Prediction(result.outcome, rule: result.rule, result.explanation)
+      return Prediction(
+        OutcomeSet(result.outcome), rule: result.rule, rendered: result.explanation, portChoice: nil
+      )
     }
     self[id] = probe
     self[id].addressLocked = !endpoint.address.isAny
@@ -88,7 +90,8 @@ extension Namespace {
     hash(id, port: chosen)
     if s.transport == .tcp { updateBindBucket(id, port: chosen) }
     return Prediction(
-      OutcomeSet(.ok), rule: result.rule, result.explanation, portChoice: result.portChoice)
+      OutcomeSet(.ok), rule: result.rule, rendered: result.explanation,
+      portChoice: result.portChoice)
   }
 
   /// `__inet6_bind`: a specific address on a socket whose device (`sk_bound_dev_if`) does not
