@@ -44,8 +44,10 @@ public struct ModelSocket: Hashable, Sendable {
   public var kind: SocketKind
   /// Owner uid, captured at `socket()` time (`sk_uid`).
   public var uid: UInt32
-  public var family: AddressFamily { kind.family }
-  public var transport: TransportProtocol { kind.transport }
+  // Inlined, like the other small derived properties below, so that reading one from a record
+  // in an array loads that field instead of copying the whole record.
+  @inline(__always) public var family: AddressFamily { kind.family }
+  @inline(__always) public var transport: TransportProtocol { kind.transport }
 
   // Options (`sk_reuse`, `sk_reuseport`, `sk_ipv6only`, `inet->freebind`, ...).
   public var reuseAddress = false
@@ -168,10 +170,10 @@ public struct ModelSocket: Hashable, Sendable {
   }
 
   /// Whether the socket holds a port in its protocol's table.
-  public var isHashed: Bool { localPort != 0 }
+  @inline(__always) public var isHashed: Bool { localPort != 0 }
 
   /// The bound address, with the family's wildcard for an unbound address.
-  public var boundAddress: IPAddress {
+  @inline(__always) public var boundAddress: IPAddress {
     localAddress ?? (family == .inet ? .v4(.any) : .v6(.any))
   }
 

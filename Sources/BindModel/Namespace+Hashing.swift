@@ -1,6 +1,7 @@
 extension Namespace {
   /// Which families of ephemeral choice a socket blocks outright on its port: a wildcard
   /// binding with no device (and, for UDP, no reuse option that a newcomer could share).
+  @inline(__always)
   static func blockerBits(of s: ModelSocket) -> (Bool, Bool) {
     guard s.boundDevice == nil else { return (false, false) }
     if s.transport == .udp && (s.reuseAddress || s.reusePort) { return (false, false) }

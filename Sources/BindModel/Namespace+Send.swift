@@ -164,10 +164,12 @@ extension Namespace {
         "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
       )
     }
+    // A local copy: passing `self[id]` to a method of `self` here would copy the namespace.
+    let sender = self[id]
     let route =
       isThisHostIPv4(written.address)
       ? thisHostRoute(from: s, to: destination.address)
-      : route(from: self[id], to: destination.address)
+      : route(from: sender, to: destination.address)
     switch route {
     case .unreachable:
       return .failure(
@@ -193,7 +195,6 @@ extension Namespace {
       )
     default: break
     }
-    let sender = self[id]
     let source: IPAddress
     let arrival: String
     switch route {

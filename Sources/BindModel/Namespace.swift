@@ -145,7 +145,7 @@ public struct Namespace: Hashable, Sendable {
     let id = SocketID(rawValue: sockets.count)
     var s = ModelSocket(id: id, name: name, kind: kind, uid: uid)
     s.v6Only = kind.family == .inet6 && sysctls.bindv6only
-    sockets.append(s)
+    sockets.append(consume s)
     names[name] = id
     return id
   }
