@@ -196,11 +196,13 @@ extension Namespace {
       )
     }
     if let other = chain.first(where: { $0 != n.id }) {
-      let e = self[other]
+      // The other socket is read inside the explanation, so that without explanations its
+      // record is not copied.
       return PortResult(
         outcome: .ok, port: port, rule: .bindNoOverlap,
-        explanation:
+        explanation: { (e: ModelSocket) in
           "\(bindingName(n, port: port)) is free: '\(e.name)' holds \(bindingName(e, port: port)), and \(devicesOverlap(n, e) ? "the addresses do not overlap" : "they are bound to different devices")"
+        }(self[other])
       )
     }
     return PortResult(

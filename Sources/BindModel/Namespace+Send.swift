@@ -332,26 +332,29 @@ extension Namespace {
       if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
-      let after =
+      // Rendered only for explanations.
+      func after() -> String {
         takesError
-        ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-        : connectedHere && !onLo
-          ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
-          : connectedHere
-            ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
-            : sender.peer != nil
-              ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
-              : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+          ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
+          : connectedHere && !onLo
+            ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+            : connectedHere
+              ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
+              : sender.peer != nil
+                ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+                : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+      }
       return Prediction(
         .nobody, rule: .deliveryNobody,
-        "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")
+        "no socket on UDP port \(destination.port) takes \(destination.address)\(after())")
     }
     // One receiver, the usual case, needs no sorting and no intermediate arrays.
     let outcomes =
       found.candidates.count == 1
       ? OutcomeSet(.delivered([self[found.candidates[0]].name]))
       : OutcomeSet(found.candidates.map { Outcome.receivers([self[$0].name]) })
-    return Prediction(outcomes, rule: found.rule, found.reason)
+    // The lookup rendered its reason already (empty without explanations).
+    return Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil)
   }
 
   /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source
