@@ -51,11 +51,11 @@ public struct PortTable: Hashable, Sendable {
   /// covering that family, no bound device, no reuse option).
   private var blocked4 = [UInt64](repeating: 0, count: 1024)
   private var blocked6 = [UInt64](repeating: 0, count: 1024)
-  /// Bit per word of `blocked4` / `blocked6`: every port of the word (index 0), every even
-  /// port (1) or every odd port (2) is blocked, so a scan of a nearly full range skips 64 words
-  /// at a time.
-  private var full4 = [[UInt64]](repeating: [UInt64](repeating: 0, count: 16), count: 3)
-  private var full6 = [[UInt64]](repeating: [UInt64](repeating: 0, count: 16), count: 3)
+  /// Bit per word of `blocked4` / `blocked6`: every port of the word (words 0-15), every even
+  /// port (16-31) or every odd port (32-47) is blocked, so a scan of a nearly full range skips
+  /// 64 words at a time.
+  private var full4 = [UInt64](repeating: 0, count: 48)
+  private var full6 = [UInt64](repeating: 0, count: 48)
 
   /// A table; `indexingAddresses` keeps the per-(port, address) chains that
   /// `chain(_:address:)` reads.
@@ -145,19 +145,13 @@ public struct PortTable: Hashable, Sendable {
     Self.summarize(blocked6[word], word: word, into: &full6)
   }
 
-  private static let parityMasks: [UInt64] = [
-    UInt64.max, 0x5555_5555_5555_5555, 0xAAAA_AAAA_AAAA_AAAA,
-  ]
-
-  private static func summarize(_ blocked: UInt64, word: Int, into full: inout [[UInt64]]) {
+  private static func summarize(_ blocked: UInt64, word: Int, into full: inout [UInt64]) {
     let bit: UInt64 = 1 << UInt64(word & 63)
     for kind in 0..<3 {
-      let mask = parityMasks[kind]
-      if blocked & mask == mask {
-        full[kind][word >> 6] |= bit
-      } else {
-        full[kind][word >> 6] &= ~bit
-      }
+      let mask: UInt64 =
+        kind == 0 ? .max : kind == 1 ? 0x5555_5555_5555_5555 : 0xAAAA_AAAA_AAAA_AAAA
+      let i = kind << 4 | word >> 6
+      if blocked & mask == mask { full[i] |= bit } else { full[i] &= ~bit }
     }
   }
 
@@ -168,8 +162,8 @@ public struct PortTable: Hashable, Sendable {
     var w = word
     while w < limit {
       var full: UInt64 = 0
-      if ipv4 { full |= full4[kind][w >> 6] }
-      if ipv6 { full |= full6[kind][w >> 6] }
+      if ipv4 { full |= full4[kind << 4 | w >> 6] }
+      if ipv6 { full |= full6[kind << 4 | w >> 6] }
       let open = ~full & (UInt64.max << UInt64(w & 63))
       if open != 0 { return min((w & ~63) | open.trailingZeroBitCount, limit) }
       w = (w | 63) + 1
