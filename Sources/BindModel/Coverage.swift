@@ -11,6 +11,7 @@ public struct Coverage: Hashable, Sendable {
   public var ipv6: IPv6Address?
 
   /// The coverage of a socket of `family` bound to `address` (nil = the family's wildcard).
+  @inline(__always)
   public init(family: AddressFamily, address: IPAddress?, v6Only: Bool) {
     switch (family, address) {
     case (.inet, nil): allIPv4 = true
@@ -33,11 +34,13 @@ public struct Coverage: Hashable, Sendable {
     }
   }
 
+  @inline(__always)
   public init(of socket: ModelSocket) {
     self.init(family: socket.family, address: socket.localAddress, v6Only: socket.v6Only)
   }
 
   /// `overlap(A, B) := coverage(A) ∩ coverage(B) ≠ ∅`.
+  @inline(__always)
   public func overlaps(_ other: Coverage) -> Bool {
     if allIPv4 && (other.allIPv4 || other.ipv4 != nil) { return true }
     if other.allIPv4 && ipv4 != nil { return true }

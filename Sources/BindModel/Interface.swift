@@ -1,28 +1,47 @@
 /// A network interface of the modelled namespace: `lo`, or one declared by `interface`.
+///
+/// The name and the address lists live in one copy-on-write record, so that walking the
+/// interfaces (every route and locality check does) copies one reference per interface.
 public struct Interface: Hashable, Sendable {
-  public var name: String
+  private struct Storage: Sendable {
+    var name: String
+    var addresses: [InterfaceAddress]
+    var ipv4: [(address: IPv4Address, prefixLength: Int)] = []
+    var ipv6: [(address: IPv6Address, prefixLength: Int)] = []
+  }
+
+  /// Always exactly one element.
+  private var storage: [Storage]
+
+  public var name: String {
+    get { storage[0].name }
+    set { storage[0].name = newValue }
+  }
   /// The interface index (`ifindex`); `lo` is 1, declared interfaces follow in order.
   public var index: Int
   public var addresses: [InterfaceAddress] {
-    didSet { split() }
+    get { storage[0].addresses }
+    set {
+      storage[0].addresses = newValue
+      split()
+    }
   }
   /// The IPv4 addresses with their prefix lengths.
-  public private(set) var ipv4: [(address: IPv4Address, prefixLength: Int)] = []
+  public var ipv4: [(address: IPv4Address, prefixLength: Int)] { storage[0].ipv4 }
   /// The IPv6 addresses with their prefix lengths.
-  public private(set) var ipv6: [(address: IPv6Address, prefixLength: Int)] = []
+  public var ipv6: [(address: IPv6Address, prefixLength: Int)] { storage[0].ipv6 }
 
   public init(name: String, index: Int, addresses: [InterfaceAddress]) {
-    self.name = name
+    self.storage = [Storage(name: name, addresses: addresses)]
     self.index = index
-    self.addresses = addresses
     split()
   }
 
   private mutating func split() {
-    ipv4 = addresses.compactMap {
+    storage[0].ipv4 = addresses.compactMap {
       if case .v4(let a) = $0.address { (a, $0.prefixLength) } else { nil }
     }
-    ipv6 = addresses.compactMap {
+    storage[0].ipv6 = addresses.compactMap {
       if case .v6(let a) = $0.address { (a, $0.prefixLength) } else { nil }
     }
   }

@@ -1,5 +1,9 @@
 /// The kernel's view of one socket: the fields of `struct sock` that bind, lookup and
 /// delivery read (reference §1).
+///
+/// The fields that hold references (strings, arrays) live together in `Extras`, stored
+/// copy-on-write in a one-element array: every other field is plain data, so copying a socket
+/// record costs a memcpy and one retain instead of one per string and array.
 public struct ModelSocket: Hashable, Sendable {
   /// The TCP or UDP state as far as the binding tables care (`sk_state`).
   public enum State: Hashable, Sendable {
@@ -18,13 +22,32 @@ public struct ModelSocket: Hashable, Sendable {
     case timeWait
   }
 
+  /// The reference-holding fields (see the type's comment).
+  struct Extras: Hashable, Sendable {
+    var name: String
+    var boundDevice: String?
+    var ipv6MulticastInterface: String?
+    var peer: Endpoint?
+    var pendingError: Errno?
+    var memberships: [Membership] = []
+    var acceptQueue: [PendingConnection] = []
+  }
+
+  /// Always exactly one element.
+  private var extras: [Extras]
+
   public var id: SocketID
-  public var name: String
+  public var name: String {
+    get { extras[0].name }
+    set { extras[0].name = newValue }
+  }
   public var kind: SocketKind
   /// Owner uid, captured at `socket()` time (`sk_uid`).
   public var uid: UInt32
-  public var family: AddressFamily { kind.family }
-  public var transport: TransportProtocol { kind.transport }
+  // Inlined, like the other small derived properties below, so that reading one from a record
+  // in an array loads that field instead of copying the whole record.
+  @inline(__always) public var family: AddressFamily { kind.family }
+  @inline(__always) public var transport: TransportProtocol { kind.transport }
 
   // Options (`sk_reuse`, `sk_reuseport`, `sk_ipv6only`, `inet->freebind`, ...).
   public var reuseAddress = false
@@ -45,9 +68,16 @@ public struct ModelSocket: Hashable, Sendable {
   /// a reset instead of a FIN.
   public var unreadData = false
   /// `sk_bound_dev_if`, by interface name.
-  public var boundDevice: String?
+  public var boundDevice: String? {
+    get { extras[0].boundDevice }
+    // Unchanged values are not written, so that a shared record is not copied for nothing.
+    set { if extras[0].boundDevice != newValue { extras[0].boundDevice = newValue } }
+  }
   public var multicastInterface: IPv4Address?
-  public var ipv6MulticastInterface: String?
+  public var ipv6MulticastInterface: String? {
+    get { extras[0].ipv6MulticastInterface }
+    set { extras[0].ipv6MulticastInterface = newValue }
+  }
 
   // Name and state.
   /// The bound local address (`inet_rcv_saddr` / `sk_v6_rcv_saddr`); nil is the wildcard of
@@ -64,7 +94,10 @@ public struct ModelSocket: Hashable, Sendable {
   public var localPort: UInt16 = 0
   public var state: State = .closed
   /// The connected peer (`inet_daddr`/`inet_dport`).
-  public var peer: Endpoint?
+  public var peer: Endpoint? {
+    get { extras[0].peer }
+    set { extras[0].peer = newValue }
+  }
   /// `sk_v6_daddr` of a UDP AF_INET6 socket after `__udp_disconnect`, which clears only the
   /// IPv4 peer: IPv6 delivery still takes datagrams only from this address (verified on 6.18).
   public var staleIPv6Peer: IPAddress?
@@ -107,11 +140,20 @@ public struct ModelSocket: Hashable, Sendable {
   /// `SOCK_BINDPORT_LOCK`: bind() asked for a specific port.
   public var portLocked = false
   /// A pending socket error (`sk_err`), reported by the next call (ECONNREFUSED after ICMP).
-  public var pendingError: Errno?
+  public var pendingError: Errno? {
+    get { extras[0].pendingError }
+    set { extras[0].pendingError = newValue }
+  }
   /// Groups joined with `join`: (group, interface name or nil).
-  public var memberships: [Membership] = []
+  public var memberships: [Membership] {
+    get { extras[0].memberships }
+    _modify { yield &extras[0].memberships }
+  }
   /// For TCP: the connections queued on a listener, oldest first.
-  public var acceptQueue: [PendingConnection] = []
+  public var acceptQueue: [PendingConnection] {
+    get { extras[0].acceptQueue }
+    _modify { yield &extras[0].acceptQueue }
+  }
   /// Where the socket is filed in its port table while hashed: the address key, and which
   /// families of ephemeral choice it blocks outright (bit 0 IPv4, bit 1 IPv6).
   var hashKey: PortTable.AddressKey?
@@ -120,18 +162,18 @@ public struct ModelSocket: Hashable, Sendable {
   public var isClosed = false
 
   public init(id: SocketID, name: String, kind: SocketKind, uid: UInt32) {
+    self.extras = [Extras(name: name)]
     self.id = id
-    self.name = name
     self.kind = kind
     self.uid = uid
     self.multicastAll = kind.family == .inet
   }
 
   /// Whether the socket holds a port in its protocol's table.
-  public var isHashed: Bool { localPort != 0 }
+  @inline(__always) public var isHashed: Bool { localPort != 0 }
 
   /// The bound address, with the family's wildcard for an unbound address.
-  public var boundAddress: IPAddress {
+  @inline(__always) public var boundAddress: IPAddress {
     localAddress ?? (family == .inet ? .v4(.any) : .v6(.any))
   }
 

@@ -61,14 +61,15 @@ extension Namespace {
     probe.localAddress = endpoint.address
     probe.boundDevice = device
     if case .v6(let a) = endpoint.address, !a.isAny, a.v4Mapped == nil { probe.v6Only = true }
-    if port == 0 && s.bindAddressNoPort {
+    if port == 0 && probe.bindAddressNoPort {
+      let name = probe.name
       self[id] = probe
       // inet_sport = inet_num: getsockname shows no port, not one a refused connect left.
       self[id].staleLocalPort = 0
       self[id].addressLocked = !endpoint.address.isAny
       return Prediction(
         .ok, rule: .ephemeralDeferred,
-        "'\(s.name)' records \(endpoint.address) only; IP_BIND_ADDRESS_NO_PORT leaves the port to connect()"
+        "'\(name)' records \(endpoint.address) only; IP_BIND_ADDRESS_NO_PORT leaves the port to connect()"
       )
     }
     let result = getPort(probe, port: port, choices: &choices)
@@ -78,7 +79,9 @@ extension Namespace {
       self[id].localAddress = nil
       self[id].connectedSource = nil
       self[id].connectedSource6 = nil
-      return Prediction(result.outcome, rule: result.rule, result.explanation)
+      return Prediction(
+        OutcomeSet(result.outcome), rule: result.rule, rendered: result.explanation, portChoice: nil
+      )
     }
     self[id] = probe
     self[id].addressLocked = !endpoint.address.isAny
@@ -87,7 +90,8 @@ extension Namespace {
     hash(id, port: chosen)
     if s.transport == .tcp { updateBindBucket(id, port: chosen) }
     return Prediction(
-      OutcomeSet(.ok), rule: result.rule, result.explanation, portChoice: result.portChoice)
+      OutcomeSet(.ok), rule: result.rule, rendered: result.explanation,
+      portChoice: result.portChoice)
   }
 
   /// `__inet6_bind`: a specific address on a socket whose device (`sk_bound_dev_if`) does not
@@ -172,9 +176,8 @@ extension Namespace {
 
   /// Explains a successful explicit-port bind by the first overlapping socket it shares with.
   private func success(_ n: ModelSocket, port: UInt16, sharedWith: SocketID?) -> PortResult {
-    let table = table(n.transport)
-    let overlapping = table.chain(port).filter { $0 != n.id && overlaps(n, self[$0]) }
-    if let first = sharedWith ?? overlapping.first {
+    let chain = chain(n.transport, port: port)
+    if let first = sharedWith ?? chain.first(where: { $0 != n.id && overlaps(n, self[$0]) }) {
       let e = self[first]
       let viaPort =
         sharedWith != nil
@@ -192,12 +195,14 @@ extension Namespace {
           "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but both set SO_REUSEADDR"
       )
     }
-    if let other = table.chain(port).first(where: { $0 != n.id }) {
-      let e = self[other]
+    if let other = chain.first(where: { $0 != n.id }) {
+      // The other socket is read inside the explanation, so that without explanations its
+      // record is not copied.
       return PortResult(
         outcome: .ok, port: port, rule: .bindNoOverlap,
-        explanation:
+        explanation: { (e: ModelSocket) in
           "\(bindingName(n, port: port)) is free: '\(e.name)' holds \(bindingName(e, port: port)), and \(devicesOverlap(n, e) ? "the addresses do not overlap" : "they are bound to different devices")"
+        }(self[other])
       )
     }
     return PortResult(

@@ -7,6 +7,7 @@ struct Conflict {
 
 extension Namespace {
   /// `devOverlap(A, B)`: two bindings can collide only if one has no device or both the same.
+  @inline(__always)
   func devicesOverlap(_ a: ModelSocket, _ b: ModelSocket) -> Bool {
     a.boundDevice == nil || b.boundDevice == nil || a.boundDevice == b.boundDevice
   }
@@ -17,6 +18,7 @@ extension Namespace {
   /// IPv6 address keeps IPV6_V6ONLY off and an IPv4 address of 127.0.0.6 (LOOPBACK4_IPV6), so
   /// `ipv4_rcv_saddr_equal` still lets a new AF_INET wildcard collide with it; an IPv6 address
   /// given to bind() sets V6ONLY and does not (verified on 6.18).
+  @inline(__always)
   func overlaps(_ n: ModelSocket, _ e: ModelSocket) -> Bool {
     guard devicesOverlap(n, e) else { return false }
     if Coverage(of: n).overlaps(Coverage(of: e)) { return true }

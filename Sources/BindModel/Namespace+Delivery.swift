@@ -96,10 +96,12 @@ extension Namespace {
   }
 
   private func walk(_ chain: [SocketID], packet: Packet, exact: Bool, tcp: Bool) -> LookupResult? {
-    let phase =
+    // Built only for explanations: rendering the address costs more than the lookup.
+    func phase() -> String {
       exact
-      ? "bound to exactly \(packet.destination.address)"
-      : "bound to a wildcard that takes \(packet.destination.address)"
+        ? "bound to exactly \(packet.destination.address)"
+        : "bound to a wildcard that takes \(packet.destination.address)"
+    }
     var best: [SocketID] = []
     var bestScore = packet.ipv4Destination != nil || tcp ? 0 : -1
     var matches: [SocketID] = []
@@ -119,11 +121,14 @@ extension Namespace {
         let members = tcp ? group : group.filter { self[$0].peer == nil }
         let connected = !tcp && members.count < group.count
         if !connected {
+          guard explains else {
+            return LookupResult(candidates: members, rule: .deliveryReusePort, reason: "")
+          }
           let names = members.map { "'\(self[$0].name)'" }.joined(separator: ", ")
           return LookupResult(
             candidates: members, rule: .deliveryReusePort,
             reason:
-              "'\(s.name)' is the first match \(phase) in chain order and has SO_REUSEPORT, so the kernel hashes the flow onto its group (\(names)) and stops looking"
+              "'\(s.name)' is the first match \(phase()) in chain order and has SO_REUSEPORT, so the kernel hashes the flow onto its group (\(names)) and stops looking"
           )
         }
         best = members
@@ -143,7 +148,7 @@ extension Namespace {
       rule = exact ? .deliveryExact : .deliveryWildcard
       reason =
         exact
-        ? "'\(winner.name)' is the only socket \(phase); exact-address sockets are looked up before wildcards"
+        ? "'\(winner.name)' is the only socket \(phase()); exact-address sockets are looked up before wildcards"
         : "no socket is bound to exactly \(packet.destination.address), and '\(winner.name)' is the only wildcard match"
     } else {
       let winnerScore = score(winner, packet, exact: exact, tcp: tcp) ?? 0
@@ -151,7 +156,7 @@ extension Namespace {
       if tied.isEmpty {
         rule = .deliveryScore
         reason =
-          "'\(winner.name)' scores highest of the sockets \(phase) (\(scoreWords(winner, tcp: tcp, packet)))"
+          "'\(winner.name)' scores highest of the sockets \(phase()) (\(scoreWords(winner, tcp: tcp, packet)))"
       } else {
         rule = .deliveryChainOrder
         let order =
@@ -159,7 +164,7 @@ extension Namespace {
           ? "it called listen() \(winner.family == .inet6 && winner.reusePort ? "first" : "last")"
           : "it was bound \(winner.family == .inet6 && winner.reusePort ? "first (AF_INET6 SO_REUSEPORT sockets queue at the tail)" : "last, and the newest socket wins a tie")"
         reason =
-          "'\(winner.name)' ties with \(tied.map { "'\(self[$0].name)'" }.joined(separator: ", ")) \(phase) and comes first in the chain: \(order)"
+          "'\(winner.name)' ties with \(tied.map { "'\(self[$0].name)'" }.joined(separator: ", ")) \(phase()) and comes first in the chain: \(order)"
       }
     }
     return LookupResult(candidates: best, rule: rule, reason: reason)

@@ -25,13 +25,9 @@ extension Namespace {
   func tcpBindPasses(for n: ModelSocket) -> [PortPass] {
     let low = Int(sysctls.portRange.lowerBound)
     let high = Int(sysctls.portRange.upperBound) + 1
-    var parts = [low..<high]
-    if n.reuseAddress && high - low >= 4 {
-      let half = low + (((high - low) >> 2) << 1)
-      parts = [low..<half, half..<high]
-    }
     var passes: [PortPass] = []
-    for part in parts {
+    passes.reserveCapacity(sysctls.autobindReuse ? 8 : 4)
+    func sweep(_ part: Range<Int>) {
       var remaining = part.count
       if remaining > 1 { remaining &= ~1 }
       let searched = part.lowerBound..<(part.lowerBound + remaining)
@@ -41,6 +37,13 @@ extension Namespace {
         passes.append(PortPass(range: searched, parity: (part.lowerBound + 1) & 1))
         passes.append(PortPass(range: searched, parity: part.lowerBound & 1))
       }
+    }
+    if n.reuseAddress && high - low >= 4 {
+      let half = low + (((high - low) >> 2) << 1)
+      sweep(low..<half)
+      sweep(half..<high)
+    } else {
+      sweep(low..<high)
     }
     if sysctls.autobindReuse {
       passes += passes.map {
@@ -96,20 +99,21 @@ extension Namespace {
   func chooseEphemeralPort(for n: ModelSocket, passes: [PortPass], choices: inout Choices)
     -> (port: UInt16, pass: PortPass)?
   {
-    let table = table(n.transport)
     let coverage = Coverage(of: n)
     for pass in passes {
       // The kernel starts at a random offset; parity is applied by the scan itself.
       let start = pass.range.lowerBound + Int(choices.random() % UInt64(pass.range.count))
       let skipBlocked = !pass.relaxed
-      guard
-        let found = table.firstCandidate(
+      // The table is passed, not copied into a local, so that no array in it is retained.
+      func scan(_ table: PortTable) -> UInt16? {
+        table.firstCandidate(
           in: pass.range, parity: pass.parity, startingAt: start,
           ipv4: skipBlocked && (coverage.allIPv4 || coverage.ipv4 != nil),
           ipv6: skipBlocked && (coverage.allIPv6 || coverage.ipv6 != nil),
           reserved: sysctls.reservedBits,
           accept: { isFree($0, for: n, relaxed: pass.relaxed) })
-      else { continue }
+      }
+      guard let found = n.transport == .tcp ? scan(tcpTable) : scan(udpTable) else { continue }
       if let observed = choices.observedPort, pass.range.contains(Int(observed)),
         pass.parity.map({ Int(observed) & 1 == $0 }) ?? true, !sysctls.isReserved(observed),
         isFree(observed, for: n, relaxed: pass.relaxed)

@@ -1,7 +1,8 @@
 extension Namespace {
   /// Which families of ephemeral choice a socket blocks outright on its port: a wildcard
   /// binding with no device (and, for UDP, no reuse option that a newcomer could share).
-  func blockerBits(of s: ModelSocket) -> (Bool, Bool) {
+  @inline(__always)
+  static func blockerBits(of s: ModelSocket) -> (Bool, Bool) {
     guard s.boundDevice == nil else { return (false, false) }
     if s.transport == .udp && (s.reuseAddress || s.reusePort) { return (false, false) }
     let c = Coverage(of: s)
@@ -11,15 +12,16 @@ extension Namespace {
   /// Puts a socket into its protocol's table on `port` (`inet_bind_hash` / `udp_lib_get_port`):
   /// at the head of the chain, at the tail for AF_INET6 sockets with SO_REUSEPORT.
   mutating func hash(_ id: SocketID, port: UInt16) {
-    let s = self[id]
-    let bits = blockerBits(of: s)
-    let atTail = s.family == .inet6 && s.reusePort
-    let key = PortTable.AddressKey(s.boundAddress)
+    let i = id.rawValue
+    let bits = Self.blockerBits(of: sockets[i])
+    let atTail = sockets[i].family == .inet6 && sockets[i].reusePort
+    let key = PortTable.AddressKey(sockets[i].boundAddress)
+    let transport = sockets[i].transport
     self[id].localPort = port
     self[id].staleLocalPort = 0
     self[id].hashKey = key
     self[id].blockerFlags = (bits.0 ? 1 : 0) | (bits.1 ? 2 : 0)
-    if s.transport == .tcp {
+    if transport == .tcp {
       tcpTable.insert(id, port: port, address: key, atTail: atTail, blocks: bits)
     } else {
       udpTable.insert(id, port: port, address: key, atTail: atTail, blocks: bits)
@@ -28,16 +30,17 @@ extension Namespace {
 
   /// Removes a socket from its table (`inet_put_port` / `udp_lib_unhash`).
   mutating func unhash(_ id: SocketID) {
-    let s = self[id]
-    guard s.isHashed else { return }
-    let bits = (s.blockerFlags & 1 != 0, s.blockerFlags & 2 != 0)
-    let key = s.hashKey ?? PortTable.AddressKey(s.boundAddress)
-    if s.transport == .tcp {
-      tcpTable.remove(id, port: s.localPort, address: key, blocks: bits)
+    guard self[id].isHashed else { return }
+    let flags = self[id].blockerFlags
+    let bits = (flags & 1 != 0, flags & 2 != 0)
+    let key = self[id].hashKey ?? PortTable.AddressKey(self[id].boundAddress)
+    let port = self[id].localPort
+    if self[id].transport == .tcp {
+      tcpTable.remove(id, port: port, address: key, blocks: bits)
       removeListener(id)
-      releaseBindBucket(s.localPort)
+      releaseBindBucket(port)
     } else {
-      udpTable.remove(id, port: s.localPort, address: key, blocks: bits)
+      udpTable.remove(id, port: port, address: key, blocks: bits)
     }
     self[id].hashKey = nil
     self[id].blockerFlags = 0

@@ -164,10 +164,12 @@ extension Namespace {
         "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
       )
     }
+    // A local copy: passing `self[id]` to a method of `self` here would copy the namespace.
+    let sender = self[id]
     let route =
       isThisHostIPv4(written.address)
       ? thisHostRoute(from: s, to: destination.address)
-      : route(from: self[id], to: destination.address)
+      : route(from: sender, to: destination.address)
     switch route {
     case .unreachable:
       return .failure(
@@ -193,7 +195,6 @@ extension Namespace {
       )
     default: break
     }
-    let sender = self[id]
     let source: IPAddress
     let arrival: String
     switch route {
@@ -331,22 +332,29 @@ extension Namespace {
       if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
-      let after =
+      // Rendered only for explanations.
+      func after() -> String {
         takesError
-        ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-        : connectedHere && !onLo
-          ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
-          : connectedHere
-            ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
-            : sender.peer != nil
-              ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
-              : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+          ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
+          : connectedHere && !onLo
+            ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+            : connectedHere
+              ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
+              : sender.peer != nil
+                ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+                : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+      }
       return Prediction(
         .nobody, rule: .deliveryNobody,
-        "no socket on UDP port \(destination.port) takes \(destination.address)\(after)")
+        "no socket on UDP port \(destination.port) takes \(destination.address)\(after())")
     }
-    let outcomes = found.candidates.map { Outcome.receivers([self[$0].name]) }
-    return Prediction(OutcomeSet(outcomes), rule: found.rule, found.reason)
+    // One receiver, the usual case, needs no sorting and no intermediate arrays.
+    let outcomes =
+      found.candidates.count == 1
+      ? OutcomeSet(.delivered([self[found.candidates[0]].name]))
+      : OutcomeSet(found.candidates.map { Outcome.receivers([self[$0].name]) })
+    // The lookup rendered its reason already (empty without explanations).
+    return Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil)
   }
 
   /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source

@@ -6,8 +6,8 @@ public struct Namespace: Hashable, Sendable {
   /// Every socket ever created, indexed by `SocketID.rawValue`.
   public internal(set) var sockets: [ModelSocket] = []
   /// Open sockets by scenario name.
-  public internal(set) var names: [String: SocketID] = [:]
-  var tcpTable = PortTable()
+  public internal(set) var names = NameTable()
+  var tcpTable = PortTable(indexingAddresses: false)
   var udpTable = PortTable()
   /// Interfaces with a cable to another host (`link`): traffic routed out of them reaches it.
   public internal(set) var linkedInterfaces: Set<String> = []
@@ -60,6 +60,11 @@ public struct Namespace: Hashable, Sendable {
 
   func table(_ transport: TransportProtocol) -> PortTable {
     transport == .tcp ? tcpTable : udpTable
+  }
+
+  /// The sockets on `port` in the protocol's table, in chain order (without copying the table).
+  func chain(_ transport: TransportProtocol, port: UInt16) -> [SocketID] {
+    transport == .tcp ? tcpTable.chain(port) : udpTable.chain(port)
   }
 
   /// The sockets holding a port in the given protocol, with their ports (for `run`'s table).
@@ -146,7 +151,7 @@ public struct Namespace: Hashable, Sendable {
     let id = SocketID(rawValue: sockets.count)
     var s = ModelSocket(id: id, name: name, kind: kind, uid: uid)
     s.v6Only = kind.family == .inet6 && sysctls.bindv6only
-    sockets.append(s)
+    sockets.append(consume s)
     names[name] = id
     return id
   }

@@ -36,10 +36,13 @@ public enum Outcome: Hashable, Sendable, Comparable, CustomStringConvertible {
 }
 
 /// A set of outcomes: what a file allows (`EINVAL|EAFNOSUPPORT`, `a|b`) or what the model
-/// says the kernel may do. Stored as a sorted array: almost every set has one element.
+/// says the kernel may do. Almost every set has one element, so the smallest outcome is kept
+/// inline and only the others take an array: a single outcome allocates nothing.
 public struct OutcomeSet: Hashable, Sendable, CustomStringConvertible {
-  /// The outcomes, sorted and without duplicates.
-  public private(set) var sorted: [Outcome]
+  /// The smallest outcome; nil only for the empty set.
+  private var first: Outcome?
+  /// The other outcomes, sorted and without duplicates.
+  private var others: [Outcome] = []
 
   public init(_ outcomes: some Sequence<Outcome>) {
     var array = Array(outcomes)
@@ -49,16 +52,25 @@ public struct OutcomeSet: Hashable, Sendable, CustomStringConvertible {
       for o in array where unique.last != o { unique.append(o) }
       array = unique
     }
-    sorted = array
+    first = array.first
+    if array.count > 1 { others = Array(array.dropFirst()) }
   }
 
-  public init(_ outcome: Outcome) { sorted = [outcome] }
+  public init(_ outcome: Outcome) { first = outcome }
+
+  /// The outcomes, sorted and without duplicates.
+  public var sorted: [Outcome] {
+    guard let first else { return [] }
+    return [first] + others
+  }
 
   public var outcomes: Set<Outcome> { Set(sorted) }
-  public var count: Int { sorted.count }
-  public func contains(_ outcome: Outcome) -> Bool { sorted.contains(outcome) }
+  public var count: Int { first == nil ? 0 : 1 + others.count }
+  public func contains(_ outcome: Outcome) -> Bool {
+    first == outcome || others.contains(outcome)
+  }
   public func isSubset(of other: OutcomeSet) -> Bool { sorted.allSatisfy(other.contains) }
-  public var single: Outcome? { sorted.count == 1 ? sorted[0] : nil }
+  public var single: Outcome? { others.isEmpty ? first : nil }
 
   /// The scenario spelling: alternatives joined by `|`, in a stable order.
   public var description: String {

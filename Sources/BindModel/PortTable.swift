@@ -26,31 +26,59 @@ public struct PortTable: Hashable, Sendable {
     }
   }
 
-  private struct SlotKey: Hashable {
-    var port: UInt16
-    var address: AddressKey
+  /// One held port: its chain and how many of its sockets block each family's ephemeral
+  /// choice outright.
+  private struct PortSlot: Hashable, Sendable {
+    var chain: [SocketID] = []
+    var blockers4: Int32 = 0
+    var blockers6: Int32 = 0
   }
 
-  private var chains: [UInt16: [SocketID]] = [:]
-  /// The same sockets per (port, address), in the same relative order.
-  private var addressChains: [SlotKey: [SocketID]] = [:]
-  /// Per port, how many sockets block every IPv4 (index 0) or IPv6 (index 1) ephemeral choice
-  /// outright: a wildcard covering that family, no bound device, no reuse option.
-  private var blockers: [UInt16: [Int]] = [:]
+  /// Per port, 1 + the index of its slot in `slots`, 0 while no socket holds it: a flat array
+  /// instead of a dictionary, so finding a port's chain hashes nothing. Empty until the first
+  /// insert, then one entry per port.
+  private var slotOfPort: [Int32] = []
+  private var slots: [PortSlot] = []
+  /// Slots of ports that emptied, for reuse.
+  private var freeSlots: [Int32] = []
+  /// The same sockets per (port, address), in the same relative order; kept only when
+  /// `indexesAddresses` (the UDP table: TCP lookups go through the listeners instead).
+  private var addressChains = AddressIndex()
+  private let indexesAddresses: Bool
   /// Bit per port: some socket holds it.
   private var occupied = [UInt64](repeating: 0, count: 1024)
-  /// Bit per port: `blockers` is non-zero for IPv4 / IPv6.
+  /// Bit per port: some socket blocks every IPv4 / IPv6 ephemeral choice outright (a wildcard
+  /// covering that family, no bound device, no reuse option).
   private var blocked4 = [UInt64](repeating: 0, count: 1024)
   private var blocked6 = [UInt64](repeating: 0, count: 1024)
+  /// Bit per word of `blocked4` / `blocked6`: every port of the word (words 0-15), every even
+  /// port (16-31) or every odd port (32-47) is blocked, so a scan of a nearly full range skips
+  /// 64 words at a time.
+  private var full4 = [UInt64](repeating: 0, count: 48)
+  private var full6 = [UInt64](repeating: 0, count: 48)
 
-  public init() {}
+  /// A table; `indexingAddresses` keeps the per-(port, address) chains that
+  /// `chain(_:address:)` reads.
+  public init(indexingAddresses: Bool = true) {
+    indexesAddresses = indexingAddresses
+  }
+
+  private func slot(_ port: UInt16) -> Int? {
+    guard !slotOfPort.isEmpty else { return nil }
+    let s = Int(slotOfPort[Int(port)])
+    return s == 0 ? nil : s - 1
+  }
 
   /// The sockets on `port`, in chain order.
-  public func chain(_ port: UInt16) -> [SocketID] { chains[port] ?? [] }
+  public func chain(_ port: UInt16) -> [SocketID] {
+    guard let s = slot(port) else { return [] }
+    return slots[s].chain
+  }
 
   /// The sockets on `port` whose address has `key`, in chain order (`udp4_lib_lookup2`).
   public func chain(_ port: UInt16, address key: AddressKey) -> [SocketID] {
-    addressChains[SlotKey(port: port, address: key)] ?? []
+    precondition(indexesAddresses, "this table keeps no per-address chains")
+    return addressChains.chain(port, key)
   }
 
   public func isOccupied(_ port: UInt16) -> Bool {
@@ -59,37 +87,88 @@ public struct PortTable: Hashable, Sendable {
 
   /// Whether some socket on `port` blocks every choice of the given kind outright.
   public func isBlocked(_ port: UInt16, ipv4: Bool, ipv6: Bool) -> Bool {
-    guard let counts = blockers[port] else { return false }
-    return (ipv4 && counts[0] > 0) || (ipv6 && counts[1] > 0)
+    let word = Int(port >> 6)
+    let bit: UInt64 = 1 << UInt64(port & 63)
+    return (ipv4 && blocked4[word] & bit != 0) || (ipv6 && blocked6[word] & bit != 0)
   }
 
   /// Inserts at the head of the chain, or at the tail when `atTail`.
   public mutating func insert(
     _ id: SocketID, port: UInt16, address: AddressKey, atTail: Bool, blocks: (Bool, Bool)
   ) {
-    let slot = SlotKey(port: port, address: address)
+    if slotOfPort.isEmpty { slotOfPort = [Int32](repeating: 0, count: 65536) }
+    var s = Int(slotOfPort[Int(port)]) - 1
+    if s < 0 {
+      if let free = freeSlots.popLast() {
+        s = Int(free)
+      } else {
+        s = slots.count
+        slots.append(PortSlot())
+      }
+      slotOfPort[Int(port)] = Int32(s + 1)
+    }
     if atTail {
-      chains[port, default: []].append(id)
-      addressChains[slot, default: []].append(id)
+      slots[s].chain.append(id)
     } else {
-      chains[port, default: []].insert(id, at: 0)
-      addressChains[slot, default: []].insert(id, at: 0)
+      Self.insertAtHead(id, into: &slots[s].chain)
+    }
+    if indexesAddresses {
+      addressChains.insert(id, port: port, key: address, atTail: atTail)
     }
     occupied[Int(port >> 6)] |= 1 << UInt64(port & 63)
     if blocks.0 || blocks.1 {
-      var counts = blockers[port] ?? [0, 0]
-      if blocks.0 { counts[0] += 1 }
-      if blocks.1 { counts[1] += 1 }
-      blockers[port] = counts
-      setBlockedBits(port, counts)
+      if blocks.0 { slots[s].blockers4 += 1 }
+      if blocks.1 { slots[s].blockers6 += 1 }
+      setBlockedBits(port, slots[s])
     }
   }
 
-  private mutating func setBlockedBits(_ port: UInt16, _ counts: [Int]) {
+  /// `chain.insert(id, at: 0)` without the generic `replaceSubrange` path: chains are short.
+  static func insertAtHead(_ id: SocketID, into chain: inout [SocketID]) {
+    chain.append(id)
+    chain.withUnsafeMutableBufferPointer { c in
+      var i = c.count - 1
+      while i > 0 {
+        c[i] = c[i - 1]
+        i -= 1
+      }
+      c[0] = id
+    }
+  }
+
+  private mutating func setBlockedBits(_ port: UInt16, _ slot: PortSlot) {
     let word = Int(port >> 6)
     let bit: UInt64 = 1 << UInt64(port & 63)
-    if counts[0] > 0 { blocked4[word] |= bit } else { blocked4[word] &= ~bit }
-    if counts[1] > 0 { blocked6[word] |= bit } else { blocked6[word] &= ~bit }
+    if slot.blockers4 > 0 { blocked4[word] |= bit } else { blocked4[word] &= ~bit }
+    if slot.blockers6 > 0 { blocked6[word] |= bit } else { blocked6[word] &= ~bit }
+    Self.summarize(blocked4[word], word: word, into: &full4)
+    Self.summarize(blocked6[word], word: word, into: &full6)
+  }
+
+  private static func summarize(_ blocked: UInt64, word: Int, into full: inout [UInt64]) {
+    let bit: UInt64 = 1 << UInt64(word & 63)
+    for kind in 0..<3 {
+      let mask: UInt64 =
+        kind == 0 ? .max : kind == 1 ? 0x5555_5555_5555_5555 : 0xAAAA_AAAA_AAAA_AAAA
+      let i = kind << 4 | word >> 6
+      if blocked & mask == mask { full[i] |= bit } else { full[i] &= ~bit }
+    }
+  }
+
+  /// The first word at or after `word` and before `limit` that may hold a candidate: words
+  /// whose every port of the parity is blocked for a family being skipped hold none.
+  private func nextWord(from word: Int, limit: Int, kind: Int, ipv4: Bool, ipv6: Bool) -> Int {
+    guard ipv4 || ipv6 else { return word }
+    var w = word
+    while w < limit {
+      var full: UInt64 = 0
+      if ipv4 { full |= full4[kind << 4 | w >> 6] }
+      if ipv6 { full |= full6[kind << 4 | w >> 6] }
+      let open = ~full & (UInt64.max << UInt64(w & 63))
+      if open != 0 { return min((w & ~63) | open.trailingZeroBitCount, limit) }
+      w = (w | 63) + 1
+    }
+    return limit
   }
 
   /// The first port at or after `start` (wrapping inside `range`, only ports of `parity` when
@@ -101,11 +180,17 @@ public struct PortTable: Hashable, Sendable {
   ) -> UInt16? {
     guard !range.isEmpty else { return nil }
     // Visit [start, upperBound) then [lowerBound, start), same parity when stride is 2.
-    let segments = [start..<range.upperBound, range.lowerBound..<start]
-    for segment in segments where !segment.isEmpty {
+    for half in 0..<2 {
+      let segment = half == 0 ? start..<range.upperBound : range.lowerBound..<start
+      if segment.isEmpty { continue }
       var port = segment.lowerBound
+      let kind = parity.map { $0 + 1 } ?? 0
+      let lastWord = (segment.upperBound - 1) >> 6
       while port < segment.upperBound {
-        let word = port >> 6
+        let word = nextWord(
+          from: port >> 6, limit: lastWord + 1, kind: kind, ipv4: ipv4, ipv6: ipv6)
+        if word > lastWord { break }
+        if word != port >> 6 { port = word << 6 }
         var bits = ~reserved[word]
         if ipv4 { bits &= ~blocked4[word] }
         if ipv6 { bits &= ~blocked6[word] }
@@ -127,33 +212,53 @@ public struct PortTable: Hashable, Sendable {
   public mutating func remove(
     _ id: SocketID, port: UInt16, address: AddressKey, blocks: (Bool, Bool)
   ) {
-    guard var chain = chains[port], let i = chain.firstIndex(of: id) else { return }
-    chain.remove(at: i)
-    let slot = SlotKey(port: port, address: address)
-    if var byAddress = addressChains[slot], let j = byAddress.firstIndex(of: id) {
-      byAddress.remove(at: j)
-      addressChains[slot] = byAddress.isEmpty ? nil : byAddress
+    guard let s = slot(port), let i = slots[s].chain.firstIndex(of: id) else { return }
+    slots[s].chain.remove(at: i)
+    if indexesAddresses { addressChains.remove(id, port: port, key: address) }
+    if blocks.0 || blocks.1 {
+      if blocks.0 { slots[s].blockers4 -= 1 }
+      if blocks.1 { slots[s].blockers6 -= 1 }
+      setBlockedBits(port, slots[s])
     }
-    if chain.isEmpty {
-      chains[port] = nil
+    if slots[s].chain.isEmpty {
       occupied[Int(port >> 6)] &= ~(1 << UInt64(port & 63))
-    } else {
-      chains[port] = chain
-    }
-    if blocks.0 || blocks.1, var counts = blockers[port] {
-      if blocks.0 { counts[0] -= 1 }
-      if blocks.1 { counts[1] -= 1 }
-      blockers[port] = counts == [0, 0] ? nil : counts
-      setBlockedBits(port, counts)
+      slots[s] = PortSlot()
+      slotOfPort[Int(port)] = 0
+      freeSlots.append(Int32(s))
     }
   }
 
   /// Replaces a port's chain with the same sockets in another order.
   public mutating func reorder(port: UInt16, _ chain: [SocketID]) {
     precondition(Set(chain) == Set(self.chain(port)))
-    chains[port] = chain
+    guard let s = slot(port) else { return }
+    slots[s].chain = chain
   }
 
   /// Every port that some socket holds, in increasing order.
-  public var ports: [UInt16] { chains.keys.sorted() }
+  public var ports: [UInt16] {
+    var result: [UInt16] = []
+    for (word, bits) in occupied.enumerated() where bits != 0 {
+      var rest = bits
+      while rest != 0 {
+        result.append(UInt16(word << 6 | rest.trailingZeroBitCount))
+        rest &= rest - 1
+      }
+    }
+    return result
+  }
+
+  /// Equal when the same ports hold the same chains with the same blockers (however the slots
+  /// happen to be laid out).
+  public static func == (a: Self, b: Self) -> Bool {
+    guard a.occupied == b.occupied, a.addressChains == b.addressChains else { return false }
+    return a.ports.allSatisfy { p in a.slots[a.slot(p)!] == b.slots[b.slot(p)!] }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    for p in ports {
+      hasher.combine(p)
+      hasher.combine(slots[slot(p)!])
+    }
+  }
 }

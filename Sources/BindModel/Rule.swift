@@ -129,6 +129,15 @@ public struct Prediction: Hashable, Sendable, Codable {
     self.portChoice = explains ? portChoice() : nil
   }
 
+  /// A prediction whose explanation and port choice are already rendered (empty and nil when
+  /// explanations are off), so the task-local switch is not read again.
+  init(_ outcomes: OutcomeSet, rule: Rule, rendered explanation: String, portChoice: String?) {
+    self.outcomes = outcomes
+    self.rule = rule
+    self.explanation = explanation
+    self.portChoice = portChoice
+  }
+
   public init(_ outcome: Outcome, rule: Rule, _ explanation: @autoclosure () -> String) {
     self.init(OutcomeSet(outcome), rule: rule, explanation())
   }
