@@ -44,6 +44,13 @@ struct AddressIndex: Hashable, Sendable {
     place(entries.count - 1, hash: hash)
   }
 
+  /// Puts the (port, key) chain in the relative order its sockets have in `chain`.
+  mutating func reorder(port: UInt16, key: PortTable.AddressKey, following chain: [SocketID]) {
+    guard let (_, e) = find(port, key, hash: Self.hash(port, key)) else { return }
+    let members = Set(entries[e].chain)
+    entries[e].chain = chain.filter { members.contains($0) }
+  }
+
   /// Removes `id` from the (port, key) chain; the entry goes when its chain empties.
   mutating func remove(_ id: SocketID, port: UInt16, key: PortTable.AddressKey) {
     guard let (bucket, e) = find(port, key, hash: Self.hash(port, key)),

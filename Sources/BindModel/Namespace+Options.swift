@@ -128,13 +128,14 @@ extension Namespace {
     unhash(id)
     hash(id, port: port)
     if self[id].transport == .tcp { tcpBuckets[port] = bucket }
+    let key = self[id].hashKey ?? PortTable.AddressKey(self[id].boundAddress)
     // Restore the chain position (hash() put it at the head or the tail).
     var restored = table(self[id].transport).chain(port).filter { $0 != id }
     restored.insert(id, at: min(position, restored.count))
     if self[id].transport == .tcp {
-      tcpTable.reorder(port: port, restored)
+      tcpTable.reorder(port: port, address: key, restored)
     } else {
-      udpTable.reorder(port: port, restored)
+      udpTable.reorder(port: port, address: key, restored)
     }
     self[id].state = state
     if let listening {

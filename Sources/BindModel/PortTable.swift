@@ -228,11 +228,13 @@ public struct PortTable: Hashable, Sendable {
     }
   }
 
-  /// Replaces a port's chain with the same sockets in another order.
-  public mutating func reorder(port: UInt16, _ chain: [SocketID]) {
+  /// Replaces a port's chain with the same sockets in another order, and puts the sockets
+  /// whose address has `key` in that order in their address chain too (the lookup walks it).
+  public mutating func reorder(port: UInt16, address key: AddressKey, _ chain: [SocketID]) {
     precondition(Set(chain) == Set(self.chain(port)))
     guard let s = slot(port) else { return }
     slots[s].chain = chain
+    if indexesAddresses { addressChains.reorder(port: port, key: key, following: chain) }
   }
 
   /// Every port that some socket holds, in increasing order.
