@@ -275,8 +275,10 @@ extension Namespace {
 
   /// `ip6_dst_lookup_tail` for a native IPv6 destination: `ip6_route_output` (an output
   /// interface restricts the routes to its own; a multicast destination takes the first
-  /// `ff00::/8` route), source selection when the socket has no source yet (for multicast only
-  /// among the output device's addresses: EADDRNOTAVAIL when it has none), and last the
+  /// `ff00::/8` route), source selection when the socket has no source yet
+  /// (`ipv6_dev_get_saddr`: a local global destination is its own source, whatever the
+  /// device; for multicast only among the output device's addresses: EADDRNOTAVAIL when it
+  /// has none), and last the
   /// v4-mapped source check (EAFNOSUPPORT).
   func route6(_ d: IPv6Address, oif: String?, source: IPAddress?) -> Result<Route6, RouteFailure> {
     if let oif, interface(named: oif) == nil {
@@ -325,7 +327,11 @@ extension Namespace {
               "no route to \(d)\(oif.map { " through \($0)" } ?? ""): it is in no connected subnet\(oif == nil ? " and a fresh namespace has no default route" : "")"
           ))
       }
-      let src = source ?? .v6(address)
+      // ipv6_dev_get_saddr: for a global destination every device's addresses are candidates,
+      // and rule 1 (prefer the destination itself) picks a local one even when the route
+      // leaves by another device; for a link-local one only the output device's addresses.
+      let own = ipv6Owner(d) != nil && !d.needsScope
+      let src = source ?? .v6(own ? d : address)
       found = Route6(route: .offHost(interface: device, source: src), device: device, source: src)
     }
     if case .v6(let s)? = source, s.v4Mapped != nil {
