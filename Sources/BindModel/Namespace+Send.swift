@@ -304,6 +304,14 @@ extension Namespace {
       }
       return broadcast(packet, from: sender)
     case .multicast:
+      // ip6_rcv_core: a packet from ::1 that arrives on a device other than lo is dropped,
+      // the looped-back copy of a multicast datagram included (RFC 4291 2.5.3).
+      if arrival != "lo", case .v6(let from) = source, from.isLoopback {
+        return Prediction(
+          .nobody, rule: .deliveryDropped,
+          "'\(sender.name)' sends from ::1, and a packet from ::1 that arrives on \(arrival), not lo, is dropped (ip6_rcv_core)"
+        )
+      }
       if linkedInterfaces.contains(arrival) {
         outbound = Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival)
       }
