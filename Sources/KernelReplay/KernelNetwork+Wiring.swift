@@ -35,6 +35,14 @@ extension KernelNetwork {
     try netlink.setLinkUp(index: index)
     if !isHiddenPeer {
       try netlink.addIPv6MulticastRoute(index: index)
+      // A SYN to an on-link address nobody has waits for neighbour resolution, which gives
+      // up after mcast_solicit probes a second apart (3 s by default) and then fails the
+      // connection with EHOSTUNREACH. Whether a scenario's later steps come before or after
+      // that depends on how loaded the machine is; with 100 probes no scenario lives long
+      // enough to see it, and the SYN simply stays unanswered, as the model has it.
+      for family in ["ipv4", "ipv6"] {
+        try writeExistingFile("/proc/sys/net/\(family)/neigh/\(name)/mcast_solicit", "100")
+      }
     }
     hosts[currentHost]?.interfaces.append(name)
     needsReadiness = true
