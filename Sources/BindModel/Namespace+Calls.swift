@@ -186,6 +186,18 @@ extension Namespace {
         .reset
       )
     }
+    if other?.id == id {
+      // Connected to itself: its FIN comes back to it, a simultaneous close (FIN_WAIT1,
+      // CLOSING, then TIME_WAIT once its own ACK arrives; tcp_rcv_state_process).
+      self[id].state = .timeWait
+      return (
+        Prediction(
+          .ok, rule: .socketClosed,
+          "'\(s.name)' is connected to itself: its own FIN answers it (a simultaneous close), and its name waits in TIME_WAIT holding \(bindingName(s, port: s.localPort))"
+        ),
+        nil
+      )
+    }
     if let o = other, o.state == .finWait {
       // We close second: LAST_ACK, then gone; the first closer enters TIME_WAIT.
       unhash(id)

@@ -127,7 +127,7 @@ enum Help {
           --seed <s>     The run's seed (default: from the clock; the summary names it).
           --count <n>    Scenarios to generate (default 1000), or mutations (default 10000).
           --out <dir>    Where findings are written (default fuzz-findings).
-          --jobs <j>     Replay children at once (default: 8 per core).
+          --jobs <j>     Replay children at once (default: 4 per core).
           --timeout <s>  Time limit per scenario (default 10), or per parser input (default 1).
           --no-shrink    Write each class's first scenario as generated (a quicker survey).
           --parser       Fuzz the parser instead of comparing with the kernel.
