@@ -60,6 +60,9 @@ extension Namespace {
     var probe = s
     probe.localAddress = endpoint.address
     probe.boundDevice = device
+    // __inet_bind sets inet_saddr afresh (0 for broadcast and multicast): a source an earlier
+    // connect() gave the socket is gone.
+    probe.connectedSource = nil
     if case .v6(let a) = endpoint.address, !a.isAny, a.v4Mapped == nil { probe.v6Only = true }
     if port == 0 && probe.bindAddressNoPort {
       let name = probe.name
