@@ -124,7 +124,8 @@ extension Namespace {
       let (prediction, effect) = closeConnection(id, otherEnd: other)
       if let o = other, o.id != id {
         switch effect {
-        case .reset?: resetOtherEnd(o.id)
+        case .reset? where hears(o.id, from: id): resetOtherEnd(o.id)
+        case .reset?: break
         case .timeWait?: self[o.id].state = .timeWait
         case nil: break
         }
@@ -234,6 +235,28 @@ extension Namespace {
 
   /// A reset from the other end of a connection: an open end is reset (ECONNRESET), and an
   /// end that was closed first (FIN_WAIT2) is gone (`tcp_reset` → `tcp_done`).
+  /// Whether a segment from `sender` reaches the connection `receiver` on this host: it
+  /// arrives as if on the device that owns the receiver's address (the local route's device,
+  /// `rt_iif`; IPv6 `ip6_rcv_core`), or on lo when the sender is bound to lo, and a receiver
+  /// bound to another device never sees it (`inet_lookup_established`: `sk_bound_dev_if`).
+  func hears(_ receiver: SocketID, from sender: SocketID) -> Bool {
+    let r = self[receiver]
+    guard let device = r.boundDevice else { return true }
+    if self[sender].boundDevice == "lo" { return device == "lo" }
+    let arrival: String? =
+      switch r.boundAddress {
+      case .v4(let a):
+        if case .local(let owner) = addressType(a) { owner } else { nil }
+      case .v6(let a):
+        if let v4 = a.v4Mapped {
+          if case .local(let owner) = addressType(v4) { owner } else { nil }
+        } else {
+          ipv6Owner(a)?.name ?? (a == .loopback ? "lo" : nil)
+        }
+      }
+    return arrival == nil || arrival == device
+  }
+
   mutating func resetOtherEnd(_ id: SocketID) {
     switch self[id].state {
     case .connected: reset(id)
@@ -305,7 +328,9 @@ extension Namespace {
       stopListening(id)
       what.append("stops listening")
     case .connected:
-      if let o = s.otherEnd, o != id, self[o].state == .connected { reset(o) }
+      if let o = s.otherEnd, o != id, self[o].state == .connected, hears(o, from: id) {
+        reset(o)
+      }
       if s.otherEndRemote, let peer = s.peer {
         remoteResets.append(
           RemoteReset(local: Endpoint(address: s.boundAddress, port: s.localPort), remote: peer))
