@@ -336,7 +336,10 @@ extension Namespace {
         errorDevice = owner.name
       }
       let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
-      let takesError = connectedHere && takesSource && onLo
+      // A datagram sent from 0.0.0.0 (a route that found no source address) gets no ICMP
+      // error back: there is nobody to address it to.
+      let hasSource = packet.source.address.ipv4View.map { !$0.isAny } ?? true
+      let takesError = connectedHere && takesSource && onLo && hasSource
       if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
