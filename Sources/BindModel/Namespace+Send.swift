@@ -339,7 +339,12 @@ extension Namespace {
       // A datagram sent from 0.0.0.0 (a route that found no source address) gets no ICMP
       // error back: there is nobody to address it to.
       let hasSource = packet.source.address.ipv4View.map { !$0.isAny } ?? true
-      let takesError = connectedHere && takesSource && onLo && hasSource
+      // The error's source is the datagram's destination (__icmp_send), which must be a local
+      // address for the error to be routed at all: one that only a socket bound to lo reached
+      // (assumed on lo's link) is not, and the error is never sent.
+      let destinationIsLocal =
+        packet.destination.address.ipv4View.map { sourceDevice($0) != nil } ?? true
+      let takesError = connectedHere && takesSource && onLo && hasSource && destinationIsLocal
       if takesError {
         self[id].pendingError = .ECONNREFUSED
       }
