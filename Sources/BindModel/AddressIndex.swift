@@ -58,29 +58,8 @@ struct AddressIndex: Hashable, Sendable {
     else { return }
     entries[e].chain.remove(at: j)
     guard entries[e].chain.isEmpty else { return }
-    // Backward-shift deletion keeps every probe sequence unbroken without tombstones.
-    let mask = buckets.count - 1
-    var hole = bucket
-    var next = (hole + 1) & mask
-    while buckets[next] != 0 {
-      let home = entries[Int(buckets[next]) - 1].hash & mask
-      // Move `next` into the hole when the hole lies on its probe path, [home, next).
-      if (hole - home) & mask < (next - home) & mask {
-        buckets[hole] = buckets[next]
-        hole = next
-      }
-      next = (next + 1) & mask
-    }
-    buckets[hole] = 0
-    // Keep `entries` dense: the last entry takes the removed one's place.
-    let last = entries.count - 1
-    if e != last {
-      var i = entries[last].hash & mask
-      while buckets[i] != Int32(last + 1) { i = (i + 1) & mask }
-      buckets[i] = Int32(e + 1)
-      entries.swapAt(e, last)
-    }
-    entries.removeLast()
+    OpenAddressing.remove(
+      bucket: bucket, entry: e, buckets: &buckets, entries: &entries, hash: \.hash)
   }
 
   /// The bucket and the entry holding (port, key).
