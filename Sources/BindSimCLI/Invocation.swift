@@ -25,14 +25,14 @@ enum Invocation: Equatable, Sendable {
     var seed: UInt64 = 0x5EED_B1ED
   }
 
-  struct CheckOptions: Equatable, Sendable {
+  struct CheckOptions: Equatable, Sendable, ExpectationOptions {
     var paths: [String] = []
     var update = false
     var force = false
     var format: ReportFormat = .text
   }
 
-  struct VerifyOptions: Equatable, Sendable {
+  struct VerifyOptions: Equatable, Sendable, ExpectationOptions {
     var paths: [String] = []
     var timeout: Double = 10
     var jobs: Int = 0
@@ -89,16 +89,14 @@ enum Invocation: Equatable, Sendable {
       var options = CheckOptions()
       var parser = OptionReader(rest, command: first)
       while let word = try parser.next() {
+        if try parser.readExpectationOption(word, into: &options) { continue }
         switch word {
-        case .option("--update"): options.update = true
-        case .option("--force"): options.force = true
-        case .option("--format"): options.format = try parser.format()
         case .option("--help"), .option("-h"):
           self = .help(command: first)
           return
         case .option(let o):
-          throw parser.unknown(o, known: ["--update", "--force", "--format", "--help"])
-        case .argument(let a): options.paths.append(a)
+          throw parser.unknown(o, known: OptionReader.expectationOptions + ["--help"])
+        case .argument: break
         }
       }
       guard !options.paths.isEmpty else {
@@ -109,28 +107,17 @@ enum Invocation: Equatable, Sendable {
       var options = VerifyOptions()
       var parser = OptionReader(rest, command: first)
       while let word = try parser.next() {
+        if try parser.readExpectationOption(word, into: &options) { continue }
         switch word {
-        case .option("--timeout"):
-          options.timeout = try parser.number()
-          guard options.timeout > 0 && options.timeout <= 3600 else {
-            throw UsageError(
-              message: "--timeout must be between 0 and 3600 seconds", command: first)
-          }
-        case .option("--jobs"):
-          options.jobs = Int(try parser.integer(UInt16.self))
-          guard options.jobs > 0 else {
-            throw UsageError(message: "--jobs must be at least 1", command: first)
-          }
-        case .option("--update"): options.update = true
-        case .option("--force"): options.force = true
-        case .option("--format"): options.format = try parser.format()
+        case .option("--timeout"): options.timeout = try parser.timeout()
+        case .option("--jobs"): options.jobs = try parser.jobs()
         case .option("--help"), .option("-h"):
           self = .help(command: first)
           return
         case .option(let o):
           throw parser.unknown(
-            o, known: ["--timeout", "--jobs", "--update", "--force", "--format", "--help"])
-        case .argument(let a): options.paths.append(a)
+            o, known: ["--timeout", "--jobs"] + OptionReader.expectationOptions + ["--help"])
+        case .argument: break
         }
       }
       guard !options.paths.isEmpty else {
@@ -240,6 +227,40 @@ struct OptionReader {
         message: "unknown format '\(text)' (expected one of \(names))", command: command)
     }
     return format
+  }
+
+  /// `--timeout S`: a time limit in seconds, more than 0 and at most an hour.
+  mutating func timeout() throws(UsageError) -> Double {
+    let seconds = try number()
+    guard seconds > 0 && seconds <= 3600 else {
+      throw UsageError(message: "--timeout must be between 0 and 3600 seconds", command: command)
+    }
+    return seconds
+  }
+
+  /// `--jobs N`: how many child processes at once, at least 1.
+  mutating func jobs() throws(UsageError) -> Int {
+    let jobs = Int(try integer(UInt16.self))
+    guard jobs > 0 else { throw UsageError(message: "--jobs must be at least 1", command: command) }
+    return jobs
+  }
+
+  /// The options `check` and `verify` share, besides their paths.
+  static let expectationOptions = ["--update", "--force", "--format"]
+
+  /// Reads a word `check` and `verify` treat alike (`--update`, `--force`, `--format`, a path);
+  /// false for any other word.
+  mutating func readExpectationOption(
+    _ word: Word, into options: inout some ExpectationOptions
+  ) throws(UsageError) -> Bool {
+    switch word {
+    case .option("--update"): options.update = true
+    case .option("--force"): options.force = true
+    case .option("--format"): options.format = try format()
+    case .argument(let path): options.paths.append(path)
+    default: return false
+    }
+    return true
   }
 
   func unknown(_ option: String, known: [String]) -> UsageError {

@@ -37,18 +37,8 @@ extension Invocation {
       case .option("--count"):
         options.count = Int(try parser.integer(UInt32.self))
       case .option("--out"): options.out = try parser.string()
-      case .option("--jobs"):
-        options.jobs = Int(try parser.integer(UInt16.self))
-        guard options.jobs > 0 else {
-          throw UsageError(message: "--jobs must be at least 1", command: command)
-        }
-      case .option("--timeout"):
-        let timeout = try parser.number()
-        guard timeout > 0 && timeout <= 3600 else {
-          throw UsageError(
-            message: "--timeout must be between 0 and 3600 seconds", command: command)
-        }
-        options.timeout = timeout
+      case .option("--jobs"): options.jobs = try parser.jobs()
+      case .option("--timeout"): options.timeout = try parser.timeout()
       case .option("--help"), .option("-h"):
         return .help(command: command)
       case .option(let o):
