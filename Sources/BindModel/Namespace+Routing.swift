@@ -195,6 +195,45 @@ extension Namespace {
     return sourceDevice(source) == nil && !s.transparent
   }
 
+  /// Where an IPv4 route from `s` starts and leaves (`ip_route_output_key_hash_rcu`): the
+  /// source address (the socket's own, else the route's; for a group, IP_MULTICAST_IF's
+  /// address, else `inet_select_addr` on the output device) and the output device (for a
+  /// local route, the device that owns the destination); nil for no route.
+  func routeEnds(_ s: ModelSocket, _ route: Route, to destination: Endpoint)
+    -> (source: IPAddress, device: String)?
+  {
+    let own = sourceAddress(of: s, to: destination.address)
+    switch route {
+    case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
+      return (own ?? src, i)
+    case .broadcast(nil, _):
+      let device = s.boundDevice ?? "lo"
+      let primary = interface(named: device)?.ipv4.first.map { IPAddress.v4($0.address) }
+      return (own ?? primary ?? .v4(.any), device)
+    case .multicast:
+      let device =
+        multicastDevice(for: s, group: destination.address, scope: destination.scope) ?? "lo"
+      let fallback =
+        s.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
+        ?? interface(named: device).flatMap(selectAddress(on:)).map { .v4($0) }
+      return (own ?? fallback ?? .v4(.any), device)
+    case .unreachable:
+      return nil
+    }
+  }
+
+  /// `__mkroute_output`: a loopback source may leave only through a loopback device (EINVAL);
+  /// the explanation when it would, else nil.
+  func loopbackSourceLeaves(
+    _ s: ModelSocket, source: IPAddress, route: Route, device: String, to destination: IPAddress
+  ) -> String? {
+    guard let v4 = source.ipv4View, v4.isLoopback, !route.isLocal, device != "lo" else {
+      return nil
+    }
+    return
+      "'\(s.name)' has the loopback source \(v4), which may never leave the host (the route to \(destination) goes out \(device))"
+  }
+
   /// Why `route(from:to:)` found no route.
   func unreachableReason(_ s: ModelSocket, _ destination: IPAddress) -> String {
     if destination.ipv4View != nil, hasForeignSource(s),

@@ -177,12 +177,6 @@ extension Namespace {
         unreachableReason(s, destination.address)
       )
     case .multicast
-    where destination.address.ipv4View == nil
-      && multicastDevice(for: s, group: destination.address, scope: destination.scope) == "lo":
-      return .failure(
-        .ENETUNREACH, rule: .sendUnreachable,
-        "lo has no ff00::/8 multicast route, so IPv6 multicast cannot be sent through it")
-    case .multicast
     where multicastDevice(for: s, group: destination.address, scope: destination.scope) == nil:
       return .failure(
         .ENETUNREACH, rule: .sendUnreachable,
@@ -195,34 +189,13 @@ extension Namespace {
       )
     default: break
     }
-    let source: IPAddress
-    let arrival: String
-    switch route {
-    case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
-      source = sourceAddress(of: sender, to: destination.address) ?? src
-      arrival = i
-    case .broadcast(nil, _):
-      arrival = sender.boundDevice ?? "lo"
-      let primary = interface(named: arrival)?.ipv4.first.map { IPAddress.v4($0.address) }
-      source = sourceAddress(of: sender, to: destination.address) ?? primary ?? .v4(.any)
-    case .multicast:
-      arrival =
-        multicastDevice(for: sender, group: destination.address, scope: destination.scope) ?? "lo"
-      let fallback: IPAddress? =
-        destination.address.ipv4View != nil
-        ? (sender.multicastInterface.flatMap { $0.isAny ? nil : IPAddress.v4($0) }
-          ?? interface(named: arrival).flatMap(selectAddress(on:)).map { .v4($0) })
-        : interface(named: arrival)?.ipv6.first.map { .v6($0.address) }
-      source = sourceAddress(of: sender, to: destination.address) ?? fallback ?? .v4(.any)
-    case .unreachable:
+    guard let (source, arrival) = routeEnds(sender, route, to: destination) else {
       return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
     }
-    // __mkroute_output: a loopback source may only leave through a loopback device.
-    if let v4 = source.ipv4View, v4.isLoopback, !route.isLocal, arrival != "lo" {
-      return .failure(
-        .EINVAL, rule: .sendInvalidSource,
-        "'\(sender.name)' has the loopback source \(v4), which may never leave the host (the route goes out \(arrival))"
-      )
+    if let why = loopbackSourceLeaves(
+      sender, source: source, route: route, device: arrival, to: destination.address)
+    {
+      return .failure(.EINVAL, rule: .sendInvalidSource, why)
     }
     // udp_sendmsg checks RTCF_BROADCAST on the route it got.
     if case .broadcast = route, !s.broadcast {
