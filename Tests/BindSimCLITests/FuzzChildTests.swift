@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 
+@testable import BindModel
 @testable import BindSimCLI
 
 /// How fuzz treats its replay children when they refuse or fail, with fake children (shell
@@ -143,5 +144,19 @@ struct FuzzChildTests {
         "3 scenarios agreed until a random kernel choice left an @NAME without a port"))
     #expect(result.output.contains("no disagreements"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+  }
+
+  @Test func `only an environment statement that timed out is replayed again`() {
+    func step(isCall: Bool, _ outcome: Outcome) -> StepReport {
+      StepReport(
+        line: 1, text: "interface eth0 192.0.2.1/24", expected: nil,
+        predicted: Prediction(.ok, rule: .environment, "up"),
+        kernel: Observation(outcome: outcome), portDisagreement: nil, modelPort: 0,
+        verdict: .fail, isCall: isCall)
+    }
+    #expect(BatchReplayChild.setupTimedOut(step(isCall: false, .failed(.ETIMEDOUT))))
+    #expect(!BatchReplayChild.setupTimedOut(step(isCall: true, .failed(.ETIMEDOUT))))
+    #expect(!BatchReplayChild.setupTimedOut(step(isCall: false, .failed(.ENODEV))))
+    #expect(!BatchReplayChild.setupTimedOut(step(isCall: false, .ok)))
   }
 }
