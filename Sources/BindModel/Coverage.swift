@@ -35,7 +35,7 @@ public struct Coverage: Hashable, Sendable {
   }
 
   @inline(__always)
-  public init(of socket: ModelSocket) {
+  public init(of socket: borrowing ModelSocket) {
     self.init(family: socket.family, address: socket.localAddress, v6Only: socket.v6Only)
   }
 

@@ -31,6 +31,20 @@ public struct ModelSocket: Hashable, Sendable {
     var pendingError: Errno?
     var memberships: [Membership] = []
     var acceptQueue: [PendingConnection] = []
+    // Cold fields: set by connect(), send() and setsockopt on few sockets, and never read by
+    // bind's conflict checks or by delivery.
+    var multicastInterface: IPv4Address?
+    var connectedSource6: IPAddress?
+    var connectedSource: IPAddress?
+    var staleIPv6Peer: IPAddress?
+    var cachedRoute6: CachedRoute6?
+  }
+
+  /// Writes `value` into the extras unless it is already there, so that a record shared with
+  /// a copy is not duplicated for nothing.
+  @inline(__always)
+  private mutating func setExtra<T: Equatable>(_ field: WritableKeyPath<Extras, T>, _ value: T) {
+    if extras[0][keyPath: field] != value { extras[0][keyPath: field] = value }
   }
 
   /// Always exactly one element.
@@ -71,9 +85,29 @@ public struct ModelSocket: Hashable, Sendable {
   public var boundDevice: String? {
     get { extras[0].boundDevice }
     // Unchanged values are not written, so that a shared record is not copied for nothing.
-    set { if extras[0].boundDevice != newValue { extras[0].boundDevice = newValue } }
+    set {
+      if extras[0].boundDevice != newValue {
+        extras[0].boundDevice = newValue
+        boundDeviceKey = newValue.map(Self.deviceKey) ?? 0
+      }
+    }
   }
-  public var multicastInterface: IPv4Address?
+  /// 0 without a bound device, else a hash of its name (never 0): a stored copy of what
+  /// `boundDevice` says, so that conflict checks and lookups, which only ask whether two
+  /// devices may be the same, read a plain field. (Reading `boundDevice` from a record in an
+  /// array makes Swift copy the whole record first.)
+  public private(set) var boundDeviceKey: UInt64 = 0
+
+  /// FNV-1a over the name's UTF-8, with the low bit set so that no name hashes to 0.
+  static func deviceKey(_ name: String) -> UInt64 {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return h | 1
+  }
+  public var multicastInterface: IPv4Address? {
+    get { extras[0].multicastInterface }
+    set { setExtra(\.multicastInterface, newValue) }
+  }
   public var ipv6MulticastInterface: String? {
     get { extras[0].ipv6MulticastInterface }
     set { extras[0].ipv6MulticastInterface = newValue }
@@ -86,26 +120,43 @@ public struct ModelSocket: Hashable, Sendable {
   /// `np->saddr` when a datagram connect() of an AF_INET6 socket set it while the bound
   /// address stayed (a socket bound to a multicast address has none until then; v4-mapped
   /// when the route was IPv4): the source of its later IPv6 routes.
-  public var connectedSource6: IPAddress?
+  public var connectedSource6: IPAddress? {
+    get { extras[0].connectedSource6 }
+    set { setExtra(\.connectedSource6, newValue) }
+  }
   /// `inet_saddr` when a datagram connect() set it while the bound address stayed (a socket
   /// bound to a broadcast or multicast address has none until then): the route's source.
-  public var connectedSource: IPAddress?
+  public var connectedSource: IPAddress? {
+    get { extras[0].connectedSource }
+    set { setExtra(\.connectedSource, newValue) }
+  }
   /// `inet_num`; 0 when the socket holds no port.
   public var localPort: UInt16 = 0
   public var state: State = .closed
   /// The connected peer (`inet_daddr`/`inet_dport`).
   public var peer: Endpoint? {
     get { extras[0].peer }
-    set { extras[0].peer = newValue }
+    set {
+      extras[0].peer = newValue
+      hasPeer = newValue != nil
+    }
   }
+  /// Whether `peer` is set: a stored copy for lookups (see `boundDeviceKey`).
+  public private(set) var hasPeer = false
   /// `sk_v6_daddr` of a UDP AF_INET6 socket after `__udp_disconnect`, which clears only the
   /// IPv4 peer: IPv6 delivery still takes datagrams only from this address (verified on 6.18).
-  public var staleIPv6Peer: IPAddress?
+  public var staleIPv6Peer: IPAddress? {
+    get { extras[0].staleIPv6Peer }
+    set { setExtra(\.staleIPv6Peer, newValue) }
+  }
   /// `sk_dst_cache` of a UDP AF_INET6 socket: the IPv6 route its last successful connect()
   /// (or a send() without a destination that missed the cache) looked up, which
   /// `ip6_sk_dst_check` reuses for a later datagram to the same address whose output device,
   /// if any, is the route's device (see `Namespace.cachedRoute6(for:to:oif:)`).
-  var cachedRoute6: CachedRoute6?
+  var cachedRoute6: CachedRoute6? {
+    get { extras[0].cachedRoute6 }
+    set { setExtra(\.cachedRoute6, newValue) }
+  }
   /// For a TCP connection inside this host: the socket at the other end.
   public var otherEnd: SocketID?
   /// The other end of the TCP connection is on another host (the network tracks it).

@@ -180,7 +180,9 @@ extension Namespace {
   /// Explains a successful explicit-port bind by the first overlapping socket it shares with.
   private func success(_ n: ModelSocket, port: UInt16, sharedWith: SocketID?) -> PortResult {
     let chain = chain(n.transport, port: port)
-    if let first = sharedWith ?? chain.first(where: { $0 != n.id && overlaps(n, self[$0]) }) {
+    if let first = sharedWith
+      ?? chain.first(where: { $0 != n.id && overlaps(n, sockets[$0.rawValue]) })
+    {
       let e = self[first]
       let viaPort =
         sharedWith != nil

@@ -9,7 +9,8 @@ extension Namespace {
   /// `devOverlap(A, B)`: two bindings can collide only if one has no device or both the same.
   @inline(__always)
   func devicesOverlap(_ a: ModelSocket, _ b: ModelSocket) -> Bool {
-    a.boundDevice == nil || b.boundDevice == nil || a.boundDevice == b.boundDevice
+    a.boundDeviceKey == 0 || b.boundDeviceKey == 0
+      || (a.boundDeviceKey == b.boundDeviceKey && a.boundDevice == b.boundDevice)
   }
 
   /// Whether a new binding `n` overlaps the existing `e` (`inet_rcv_saddr_equal(n, e, true)`).
@@ -35,13 +36,22 @@ extension Namespace {
   /// TIME_WAIT.
   func tcpConflict(_ n: ModelSocket, port: UInt16) -> Conflict? {
     for id in tcpTable.chain(port) where id != n.id {
-      let e = self[id]
-      guard overlaps(n, e) else { continue }
-      if n.reuseAddress && e.reuseAddress && e.state != .listening { continue }
-      if n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid) { continue }
-      return Conflict(blocker: id, rule: tcpRule(n, e), reason: tcpReason(n, e))
+      // The record is read where it lies: binding it to a local would copy it.
+      guard tcpBlocks(n, sockets[id.rawValue]) else { continue }
+      return Conflict(
+        blocker: id, rule: tcpRule(n, sockets[id.rawValue]),
+        reason: tcpReason(n, sockets[id.rawValue]))
     }
     return nil
+  }
+
+  /// Whether the existing `e` blocks the new binding `n` (one step of `inet_bind_conflict`).
+  @inline(__always)
+  private func tcpBlocks(_ n: ModelSocket, _ e: ModelSocket) -> Bool {
+    guard overlaps(n, e) else { return false }
+    if n.reuseAddress && e.reuseAddress && e.state != .listening { return false }
+    if n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid) { return false }
+    return true
   }
 
   private func tcpRule(_ n: ModelSocket, _ e: ModelSocket) -> Rule {
@@ -90,22 +100,32 @@ extension Namespace {
   /// both set SO_REUSEPORT with the same owner uid. Returns nil when the bind may proceed,
   /// and the socket that allowed it through SO_REUSEPORT, if any.
   func udpConflict(_ n: ModelSocket, port: UInt16) -> (conflict: Conflict?, sharedWith: SocketID?) {
-    for id in udpTable.chain(port) where id != n.id {
-      let e = self[id]
-      if n.reuseAddress && e.reuseAddress { continue }
-      guard overlaps(n, e) else { continue }
-      if n.reusePort && e.reusePort && n.uid == e.uid { return (nil, id) }
-      let rule: Rule = n.reusePort && e.reusePort ? .udpReusePortOwner : .udpFirstMatch
-      let reason =
-        n.reusePort && e.reusePort
-        ? "both set SO_REUSEPORT, but '\(e.name)' belongs to uid \(e.uid) and '\(n.name)' to uid \(n.uid)"
-        : reuseAddressReason(n, e)
-          + (n.reusePort && !e.reusePort
-            ? ", and '\(e.name)', the first overlapping socket in the chain, did not set SO_REUSEPORT"
-            : "")
-      return (Conflict(blocker: id, rule: rule, reason: reason), nil)
+    let first: (SocketID, shared: Bool)? = sockets.withUnsafeBufferPointer { records in
+      // The records are read where they lie: binding one to a local would copy it.
+      for id in udpTable.chain(port) where id != n.id {
+        if n.reuseAddress && records[id.rawValue].reuseAddress { continue }
+        guard overlaps(n, records[id.rawValue]) else { continue }
+        return (
+          id, n.reusePort && records[id.rawValue].reusePort && n.uid == records[id.rawValue].uid
+        )
+      }
+      return nil
     }
-    return (nil, nil)
+    guard let (id, shared) = first else { return (nil, nil) }
+    return shared ? (nil, id) : (udpConflict(n, self[id], blocker: id), nil)
+  }
+
+  /// Why the first overlapping socket `e` in the chain blocks `n`.
+  private func udpConflict(_ n: ModelSocket, _ e: ModelSocket, blocker: SocketID) -> Conflict {
+    let rule: Rule = n.reusePort && e.reusePort ? .udpReusePortOwner : .udpFirstMatch
+    let reason =
+      n.reusePort && e.reusePort
+      ? "both set SO_REUSEPORT, but '\(e.name)' belongs to uid \(e.uid) and '\(n.name)' to uid \(n.uid)"
+      : reuseAddressReason(n, e)
+        + (n.reusePort && !e.reusePort
+          ? ", and '\(e.name)', the first overlapping socket in the chain, did not set SO_REUSEPORT"
+          : "")
+    return Conflict(blocker: blocker, rule: rule, reason: reason)
   }
 
   /// A phrase relating the two bindings: "0.0.0.0:1060 covers 127.0.0.1:1060".

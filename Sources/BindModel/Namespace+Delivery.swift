@@ -66,22 +66,22 @@ extension Namespace {
   /// Returns nil when the socket is not a candidate.
   func score(_ s: ModelSocket, _ packet: Packet, exact: Bool, tcp: Bool) -> Int? {
     guard addressMatches(s, packet, exact: exact) else { return nil }
-    if let device = s.boundDevice, device != packet.arrival { return nil }
+    if s.boundDeviceKey != 0, let device = s.boundDevice, device != packet.arrival { return nil }
     let isIPv4Packet = packet.ipv4Destination != nil
     if tcp {
-      return 1 + (s.boundDevice != nil ? 1 : 0) + (isIPv4Packet && s.family == .inet ? 1 : 0)
+      return 1 + (s.boundDeviceKey != 0 ? 1 : 0) + (isIPv4Packet && s.family == .inet ? 1 : 0)
     }
     var score = isIPv4Packet ? (s.family == .inet ? 2 : 1) : 0
     let step = isIPv4Packet ? 4 : 1
-    if let peer = s.peer {
+    if s.hasPeer, let peer = s.peer {
       guard peerMatches(peer, packet.source) else { return nil }
       score += (peer.port == 0 ? 1 : 2) * step
     }
-    if s.peer == nil, !isIPv4Packet, let stale = s.staleIPv6Peer {
+    if !s.hasPeer, !isIPv4Packet, let stale = s.staleIPv6Peer {
       guard stale == packet.source.address else { return nil }
       score += 1
     }
-    if s.boundDevice != nil { score += step }
+    if s.boundDeviceKey != 0 { score += step }
     return score
   }
 
@@ -111,14 +111,14 @@ extension Namespace {
       guard let sc = score(s, packet, exact: exact, tcp: tcp) else { continue }
       if explains { matches.append(id) }
       if sc <= bestScore { continue }
-      if !tcp && s.peer != nil {
+      if !tcp && s.hasPeer {
         best = [id]
         bestScore = sc
         continue
       }
       if s.reusePort {
         let group = reusePortGroup(of: s, in: chain)
-        let members = tcp ? group : group.filter { self[$0].peer == nil }
+        let members = tcp ? group : group.filter { !self[$0].hasPeer }
         let connected = !tcp && members.count < group.count
         if !connected {
           guard explains else {

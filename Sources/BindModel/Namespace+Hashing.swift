@@ -3,7 +3,7 @@ extension Namespace {
   /// binding with no device (and, for UDP, no reuse option that a newcomer could share).
   @inline(__always)
   static func blockerBits(of s: ModelSocket) -> (Bool, Bool) {
-    guard s.boundDevice == nil else { return (false, false) }
+    guard s.boundDeviceKey == 0 else { return (false, false) }
     if s.transport == .udp && (s.reuseAddress || s.reusePort) { return (false, false) }
     let c = Coverage(of: s)
     return (c.allIPv4, c.allIPv6)

@@ -43,7 +43,7 @@ public struct Namespace: Hashable, Sendable {
   }
 
   public subscript(id: SocketID) -> ModelSocket {
-    get { sockets[id.rawValue] }
+    _read { yield sockets[id.rawValue] }
     _modify { yield &sockets[id.rawValue] }
   }
 

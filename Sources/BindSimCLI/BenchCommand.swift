@@ -6,14 +6,17 @@ import Foundation
 struct BenchCommand {
   var options: Invocation.BenchOptions
 
-  /// A generated scenario: the calls, with endpoints already resolved, and a check of the
-  /// final outcome so a broken model cannot look fast.
+  /// A generated scenario, with endpoints already resolved: set-up calls that are not timed
+  /// (the sockets that the measured binds bind, the receivers of the measured datagrams), then
+  /// the measured calls, each checked so that a broken model cannot look fast.
   struct Workload {
     var name: String
+    var setup: [(Action, Endpoint?)] = []
+    /// The measured operations, one call each.
     var calls: [(Action, Endpoint?)]
-    /// How many of the calls are the operation being measured.
-    var operations: Int
+    /// Whether the prediction for measured call `index` is the expected one.
     var check: (Prediction, Int) -> Bool
+    var operations: Int { calls.count }
   }
 
   func execute(output: inout some TextOutputStream) -> ExitStatus {
@@ -24,10 +27,14 @@ struct BenchCommand {
     // The default range has 28,232 ports; the doubled case uses a 56,464-port range.
     let range = max(4, Int(28_232 * min(scale, 1)))
     let cases: [(Int) -> Workload] = [
+      { Self.sockets($0 * binds) },
       { Self.explicitBinds($0 * binds) },
       { Self.exhaustRange(ports: $0 * range) },
       { Self.deliveries($0 * deliveries, receivers: receivers) },
     ]
+    // The model's size first, while the process has touched few pages: later runs free memory
+    // that the resident size keeps.
+    let model = Self.modelSize(binds: binds)
     let header = [
       "case", "operations", "per operation", "2x size / 1x size", "with explanations",
     ]
@@ -61,30 +68,50 @@ struct BenchCommand {
           i == 0 ? cell.padding(to: widths[i]) : cell.leftPadded(to: widths[i])
         }.joined(separator: "  ") + "\n")
     }
+    output.write(
+      "memory: \(model.sockets) bound sockets take \(model.kilobytes / 1024) MiB in the model; "
+        + "peak resident size of this run \(Self.peakKilobytes() / 1024) MiB\n")
+    output.write(
+      "per operation: model time per measured call (explanations off; the sockets that binds bind and the receivers of datagrams are set up untimed); ratios of 2.00 mean linear growth\n"
+    )
+    return failed ? .software : .success
+  }
+
+  /// The model's resident size after the explicit-bind workload: sockets, and kilobytes.
+  static func modelSize(binds: Int) -> (sockets: Int, kilobytes: Int) {
+    let workload = Self.explicitBinds(binds)
     let before = Self.residentKilobytes()
     var namespace = Namespace()
     var choices = Choices()
     Prediction.$explains.withValue(false) {
-      for (action, endpoint) in Self.explicitBinds(binds).calls {
+      for (action, endpoint) in workload.setup {
+        _ = namespace.perform(action, endpoint: endpoint, choices: &choices)
+      }
+      for (action, endpoint) in workload.calls {
         _ = namespace.perform(action, endpoint: endpoint, choices: &choices)
       }
     }
     let after = Self.residentKilobytes()
-    output.write(
-      "memory: \(namespace.sockets.count) bound sockets take \((after - before) / 1024) MiB in the model; "
-        + "peak resident size of this run \(Self.peakKilobytes() / 1024) MiB\n")
-    output.write(
-      "per operation: model time per measured call (explanations off); ratios of 2.00 mean linear growth\n"
-    )
-    return failed ? .software : .success
+    withExtendedLifetime(workload) {}
+    return (namespace.sockets.count, after - before)
   }
 
   static func nanoseconds(_ seconds: Double) -> String {
     String(format: "%.0f ns", seconds * 1e9)
   }
 
-  /// Runs a workload on a fresh model; nil when an outcome check fails.
+  /// Runs a workload on a fresh model, timing only its measured calls; nil when an outcome
+  /// check fails.
   static func measure(_ workload: consuming Workload) -> Double? {
+    var namespace = Namespace()
+    var choices = Choices()
+    var setup = workload.setup
+    workload.setup = []
+    for (action, endpoint) in setup {
+      guard namespace.perform(action, endpoint: endpoint, choices: &choices).outcomes.single == .ok
+      else { return nil }
+    }
+    setup = []
     // The operands in two plain arrays, in reverse order so that the loop can take each one
     // off the end instead of copying it: passing an element of the array of
     // (Action, Endpoint?) tuples goes through the runtime's generic tuple copy, a cost of this
@@ -96,8 +123,6 @@ struct BenchCommand {
     var endpoints = calls.reversed().map(\.1)
     calls = []
     let check = workload.check
-    var namespace = Namespace()
-    var choices = Choices()
     var ok = true
     let clock = ContinuousClock()
     let elapsed = clock.measure {
@@ -113,41 +138,53 @@ struct BenchCommand {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
   }
 
+  /// `count` socket() calls, TCP and UDP alternately: what the bind cases set up untimed.
+  static func sockets(_ count: Int) -> Workload {
+    Workload(
+      name: "socket() calls", calls: socketCalls(count), check: { p, _ in p.outcomes.single == .ok }
+    )
+  }
+
+  private static func socketCalls(_ count: Int) -> [(Action, Endpoint?)] {
+    (0..<count).map { i in
+      (.socket(name: "s\(i)", kind: i % 2 == 0 ? .udp4 : .tcp4, options: [], uid: 0), nil)
+    }
+  }
+
   /// `count` sockets, TCP and UDP alternately, each bound to one of five loopback addresses on
-  /// `count / 5` ports: every port ends with the same number of sockets at any size.
+  /// `count / 5` ports: every port ends with the same number of sockets at any size. The
+  /// socket() calls are set-up; the binds are measured.
   static func explicitBinds(_ count: Int) -> Workload {
     var calls: [(Action, Endpoint?)] = []
-    calls.reserveCapacity(2 * count)
+    calls.reserveCapacity(count)
     let ports = max(1, count / 5)
     for i in 0..<count {
-      let name = "s\(i)"
-      calls.append(
-        (.socket(name: name, kind: i % 2 == 0 ? .udp4 : .tcp4, options: [], uid: 0), nil))
       let port = UInt16(1024 + (i % ports) % 64_000)
       let address = IPAddress.v4(IPv4Address(127, 0, 0, UInt8(1 + (i / ports) % 5)))
       let spec = EndpointSpec(address: address, port: .number(port))
-      calls.append((.bind(name: name, endpoint: spec), spec.resolved(port: port)))
+      calls.append((.bind(name: "s\(i)", endpoint: spec), spec.resolved(port: port)))
     }
     return Workload(
-      name: "explicit binds, 5 addresses per port", calls: calls, operations: count,
+      name: "explicit binds, 5 addresses per port", setup: socketCalls(count), calls: calls,
       check: { p, _ in p.outcomes.single == .ok })
   }
 
   /// TCP `bind(0.0.0.0:0)` until the range is exhausted (the last one fails).
   static func exhaustRange(ports: Int) -> Workload {
     let low = UInt16(2048)
-    var calls: [(Action, Endpoint?)] = [
+    var setup: [(Action, Endpoint?)] = [
       (.sysctl(.ipLocalPortRange(low: low, high: low + UInt16(ports - 1))), nil)
     ]
+    var calls: [(Action, Endpoint?)] = []
     let spec = EndpointSpec(address: .v4(.any), port: .number(0))
     for i in 0...ports {
       let name = "e\(i)"
-      calls.append((.socket(name: name, kind: .tcp4, options: [], uid: 0), nil))
+      setup.append((.socket(name: name, kind: .tcp4, options: [], uid: 0), nil))
       calls.append((.bind(name: name, endpoint: spec), spec.resolved(port: 0)))
     }
     let last = calls.count - 1
     return Workload(
-      name: "port-0 binds exhausting the range", calls: calls, operations: ports + 1,
+      name: "port-0 binds exhausting the range", setup: setup, calls: calls,
       check: { p, index in
         index == last ? p.outcomes.single == .failed(.EADDRINUSE) : p.outcomes.single == .ok
       })
@@ -157,17 +194,17 @@ struct BenchCommand {
   /// from one client, each to a pseudo-random receiver.
   static func deliveries(_ count: Int, receivers: Int) -> Workload {
     let port: UInt16 = 5000
+    var setup: [(Action, Endpoint?)] = []
     var calls: [(Action, Endpoint?)] = []
     var addresses: [IPAddress] = []
     for i in 0..<receivers {
       let address = IPAddress.v4(IPv4Address(127, 1, UInt8(i / 250), UInt8(1 + i % 250)))
       addresses.append(address)
       let spec = EndpointSpec(address: address, port: .number(port))
-      calls.append((.socket(name: "r\(i)", kind: .udp4, options: [], uid: 0), nil))
-      calls.append((.bind(name: "r\(i)", endpoint: spec), spec.resolved(port: port)))
+      setup.append((.socket(name: "r\(i)", kind: .udp4, options: [], uid: 0), nil))
+      setup.append((.bind(name: "r\(i)", endpoint: spec), spec.resolved(port: port)))
     }
-    calls.append((.socket(name: "client", kind: .udp4, options: [], uid: 0), nil))
-    let setup = calls.count
+    setup.append((.socket(name: "client", kind: .udp4, options: [], uid: 0), nil))
     var state: UInt64 = 1
     for _ in 0..<count {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -176,10 +213,8 @@ struct BenchCommand {
       calls.append((.send(name: "client", endpoint: spec), spec.resolved(port: port)))
     }
     return Workload(
-      name: "deliveries, \(receivers) sockets on one port", calls: calls, operations: count,
-      check: { p, index in
-        index < setup || (p.outcomes.single.map { $0 != .nobody } ?? false)
-      })
+      name: "deliveries, \(receivers) sockets on one port", setup: setup, calls: calls,
+      check: { p, _ in p.outcomes.single.map { $0 != .nobody } ?? false })
   }
 
   static func residentKilobytes() -> Int { statusField("VmRSS:") }
