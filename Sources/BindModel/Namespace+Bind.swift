@@ -152,7 +152,8 @@ extension Namespace {
         explanation: "'\(n.name)' gets port \(chosen): \(why())", portChoice: choice())
     }
     if n.transport == .tcp {
-      if let c = tcpConflict(n, port: port) {
+      let (conflict, firstOverlap) = tcpConflict(n, port: port)
+      if let c = conflict {
         if bindBucketFastPath(n, port: port) {
           return PortResult(
             outcome: .ok, port: port, rule: .tcpBindBucketFastPath,
@@ -164,9 +165,9 @@ extension Namespace {
             "\(overlapPhrase(n, address: n.localAddress, self[c.blocker], port: port)), \(heldBy(self[c.blocker])); \(c.reason)"
         )
       }
-      return success(n, port: port, sharedWith: nil)
+      return success(n, port: port, sharedWith: nil, firstOverlap: firstOverlap)
     }
-    let (conflict, shared) = udpConflict(n, port: port)
+    let (conflict, shared, firstOverlap) = udpConflict(n, port: port)
     if let c = conflict {
       return PortResult(
         outcome: .failed(.EADDRINUSE), port: nil, rule: c.rule,
@@ -174,15 +175,17 @@ extension Namespace {
           "\(overlapPhrase(n, address: n.localAddress, self[c.blocker], port: port)), \(heldBy(self[c.blocker])); \(c.reason)"
       )
     }
-    return success(n, port: port, sharedWith: shared)
+    return success(n, port: port, sharedWith: shared, firstOverlap: firstOverlap)
   }
 
-  /// Explains a successful explicit-port bind by the first overlapping socket it shares with.
-  private func success(_ n: ModelSocket, port: UInt16, sharedWith: SocketID?) -> PortResult {
+  /// Explains a successful explicit-port bind by the socket it shares with through
+  /// SO_REUSEPORT, else the first overlapping socket in the chain (the conflict check's walk
+  /// found both).
+  private func success(
+    _ n: ModelSocket, port: UInt16, sharedWith: SocketID?, firstOverlap: SocketID?
+  ) -> PortResult {
     let chain = chain(n.transport, port: port)
-    if let first = sharedWith
-      ?? chain.first(where: { $0 != n.id && overlaps(n, sockets[$0.rawValue]) })
-    {
+    if let first = sharedWith ?? firstOverlap {
       let e = self[first]
       let viaPort =
         sharedWith != nil

@@ -21,7 +21,7 @@ struct BindBucket: Hashable, Sendable {
 extension Namespace {
   /// `inet_rcv_saddr` of a socket: an AF_INET6 socket has the IPv4 address of a v4-mapped
   /// address, 0 for `[::]`, and LOOPBACK4_IPV6 (127.0.0.6) for any other IPv6 address.
-  func rcvSaddr4(_ s: ModelSocket) -> IPv4Address {
+  func rcvSaddr4(_ s: BindingView) -> IPv4Address {
     switch s.localAddress {
     case nil: return .any
     case .v4(let a)?: return a
@@ -34,7 +34,7 @@ extension Namespace {
   /// `sk_reuseport_match`: a SO_REUSEPORT socket of the remembered uid whose address equals the
   /// remembered one (or the remembered one is the wildcard; `ipv6_rcv_saddr_equal` /
   /// `ipv4_rcv_saddr_equal` with only the bucket's wildcard matching) takes the fast path.
-  func reusePortMatch(_ b: BindBucket, _ n: ModelSocket) -> Bool {
+  func reusePortMatch(_ b: BindBucket, _ n: BindingView) -> Bool {
     guard b.strict, n.reusePort, b.fastUID == n.uid else { return false }
     let n4 = rcvSaddr4(n)
     if b.fastFamily == .inet6 {
@@ -58,18 +58,17 @@ extension Namespace {
   /// other owners on the port, a socket for which `sk_reuseport_match` holds passes without the
   /// conflict check, even if an owner overlaps it by now.
   func bindBucketFastPath(_ n: ModelSocket, port: UInt16) -> Bool {
-    guard let b = tcpBuckets[port], tcpTable.chain(port).contains(where: { $0 != n.id }) else {
-      return false
-    }
-    return reusePortMatch(b, n)
+    guard let b = tcpTable.bindBucket(port), tcpTable.chain(port).contains(where: { $0 != n.id })
+    else { return false }
+    return reusePortMatch(b, BindingView(n))
   }
 
   /// `inet_csk_update_fastreuse` after a successful bind() or listen() on `port`: a
   /// SO_REUSEPORT socket that does not match the bucket becomes the remembered one; a socket
   /// without SO_REUSEPORT turns the fast path off.
   mutating func updateBindBucket(_ id: SocketID, port: UInt16) {
-    let n = self[id]
-    var b = tcpBuckets[port] ?? BindBucket()
+    let n = sockets.withUnsafeBufferPointer { BindingView($0.baseAddress! + id.rawValue) }
+    var b = tcpTable.bindBucket(port) ?? BindBucket()
     if !n.reusePort {
       b = BindBucket()
     } else if !reusePortMatch(b, n) {
@@ -80,18 +79,16 @@ extension Namespace {
       if case .v6(let a)? = n.localAddress { b.fastIPv6 = a } else { b.fastIPv6 = .any }
       b.fastV6Only = n.v6Only
     }
-    tcpBuckets[port] = b
+    tcpTable.setBindBucket(b, port: port)
   }
 
-  /// A socket left `port`: the bucket goes with its last owner (`inet_bind_bucket_destroy`),
-  /// and when only connect()-bound owners remain it is connect()'s again (fields back to -1,
-  /// `inet_bind2_bucket_destroy`).
+  /// A socket left `port`: the bucket goes with its last owner (`inet_bind_bucket_destroy`;
+  /// the port's slot in the table goes, bucket and all), and when only connect()-bound owners
+  /// remain it is connect()'s again (fields back to -1, `inet_bind2_bucket_destroy`).
   mutating func releaseBindBucket(_ port: UInt16) {
     let owners = tcpTable.chain(port)
-    if owners.isEmpty {
-      tcpBuckets[port] = nil
-    } else if owners.allSatisfy({ self[$0].connectBound }) {
-      tcpBuckets[port] = BindBucket()
+    if !owners.isEmpty && owners.allSatisfy({ self[$0].connectBound }) {
+      tcpTable.setBindBucket(BindBucket(), port: port)
     }
   }
 }

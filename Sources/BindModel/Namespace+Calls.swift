@@ -89,7 +89,7 @@ extension Namespace {
       if Prediction.explains {
         why = "'\(s.name)' was not bound, so listen() binds it first: \(result.explanation)"
       }
-    } else if let c = tcpConflict(s, port: s.localPort),
+    } else if let c = tcpConflict(s, port: s.localPort).conflict,
       !bindBucketFastPath(s, port: s.localPort)
     {
       let e = self[c.blocker]
@@ -97,7 +97,7 @@ extension Namespace {
         .EADDRINUSE, rule: .listenConflict,
         "listen() re-checks the port: \(overlapPhrase(s, address: s.localAddress, e, port: s.localPort)), \(heldBy(e)); \(c.reason)"
       )
-    } else if let c = tcpConflict(s, port: s.localPort) {
+    } else if let c = tcpConflict(s, port: s.localPort).conflict {
       if Prediction.explains { why = fastPathReason(s, self[c.blocker], port: s.localPort) }
       updateBindBucket(id, port: s.localPort)
       self[id].state = .listening

@@ -19,14 +19,43 @@ extension Namespace {
   /// IPv6 address keeps IPV6_V6ONLY off and an IPv4 address of 127.0.0.6 (LOOPBACK4_IPV6), so
   /// `ipv4_rcv_saddr_equal` still lets a new AF_INET wildcard collide with it; an IPv6 address
   /// given to bind() sets V6ONLY and does not (verified on 6.18).
-  @inline(__always)
   func overlaps(_ n: ModelSocket, _ e: ModelSocket) -> Bool {
-    guard devicesOverlap(n, e) else { return false }
-    if Coverage(of: n).overlaps(Coverage(of: e)) { return true }
+    overlaps(BindingView(n), BindingView(e), sameDevice: { n.boundDevice == e.boundDevice })
+  }
+
+  /// `overlaps` on the fields of two bindings; `sameDevice` compares the device names, and is
+  /// asked only when both bindings have a device and the names' keys are equal.
+  @inline(__always)
+  func overlaps(_ n: BindingView, _ e: BindingView, sameDevice: () -> Bool) -> Bool {
+    if n.deviceKey != 0 && e.deviceKey != 0 {
+      guard n.deviceKey == e.deviceKey, sameDevice() else { return false }
+    }
+    if n.coverage.overlaps(e.coverage) { return true }
     guard n.family == .inet, n.localAddress?.isAny ?? true, e.family == .inet6, !e.v6Only,
       case .v6(let a)? = e.localAddress, !a.isAny, a.v4Mapped == nil
     else { return false }
     return true
+  }
+
+  /// The first socket of `chain` other than `n` (in chain order) for which `test` holds, given
+  /// the owner's fields and whether it overlaps `n`. The records are read where they lie (see
+  /// `BindingView`), and `overlaps` is computed only when `test` asks for it.
+  @inline(__always)
+  func firstOwner(
+    in chain: [SocketID], overlapping n: ModelSocket,
+    where test: (BindingView, _ overlaps: () -> Bool) -> Bool
+  ) -> SocketID? {
+    let view = BindingView(n)
+    return sockets.withUnsafeBufferPointer { records in
+      for id in chain where id != n.id {
+        let e = BindingView(records.baseAddress! + id.rawValue)
+        let overlapping = {
+          overlaps(view, e, sameDevice: { n.boundDevice == records[id.rawValue].boundDevice })
+        }
+        if test(e, overlapping) { return id }
+      }
+      return nil
+    }
   }
 
   /// TCP: `inet_csk_bind_conflict` / `inet_bind_conflict` with relax and reuseport allowed
@@ -34,24 +63,24 @@ extension Namespace {
   /// SO_REUSEADDR and `e` is not listening, or both set SO_REUSEPORT and `e` is in TIME_WAIT or
   /// has the same owner uid. Every socket on the port counts: bound, listening, connected and
   /// TIME_WAIT.
-  func tcpConflict(_ n: ModelSocket, port: UInt16) -> Conflict? {
-    for id in tcpTable.chain(port) where id != n.id {
-      // The record is read where it lies: binding it to a local would copy it.
-      guard tcpBlocks(n, sockets[id.rawValue]) else { continue }
-      return Conflict(
-        blocker: id, rule: tcpRule(n, sockets[id.rawValue]),
-        reason: tcpReason(n, sockets[id.rawValue]))
+  ///
+  /// Also returns the first overlapping socket that let `n` through (nil when there is a
+  /// conflict), which explains a successful bind.
+  func tcpConflict(_ n: ModelSocket, port: UInt16) -> (conflict: Conflict?, firstOverlap: SocketID?)
+  {
+    var firstOverlap: SocketID?
+    let blocker = firstOwner(in: tcpTable.chain(port), overlapping: n) { e, overlapping in
+      guard overlapping() else { return false }
+      if n.reuseAddress && e.reuseAddress && e.state != .listening
+        || n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid)
+      {
+        if firstOverlap == nil { firstOverlap = e.id }
+        return false
+      }
+      return true
     }
-    return nil
-  }
-
-  /// Whether the existing `e` blocks the new binding `n` (one step of `inet_bind_conflict`).
-  @inline(__always)
-  private func tcpBlocks(_ n: ModelSocket, _ e: ModelSocket) -> Bool {
-    guard overlaps(n, e) else { return false }
-    if n.reuseAddress && e.reuseAddress && e.state != .listening { return false }
-    if n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid) { return false }
-    return true
+    guard let id = blocker else { return (nil, firstOverlap) }
+    return (Conflict(blocker: id, rule: tcpRule(n, self[id]), reason: tcpReason(n, self[id])), nil)
   }
 
   private func tcpRule(_ n: ModelSocket, _ e: ModelSocket) -> Rule {
@@ -98,21 +127,24 @@ extension Namespace {
   /// UDP: `udp_lib_lport_inuse` (reference §5.1). Sockets that both set SO_REUSEADDR never
   /// conflict; otherwise the *first* overlapping socket in chain order decides: shared iff
   /// both set SO_REUSEPORT with the same owner uid. Returns nil when the bind may proceed,
-  /// and the socket that allowed it through SO_REUSEPORT, if any.
-  func udpConflict(_ n: ModelSocket, port: UInt16) -> (conflict: Conflict?, sharedWith: SocketID?) {
-    let first: (SocketID, shared: Bool)? = sockets.withUnsafeBufferPointer { records in
-      // The records are read where they lie: binding one to a local would copy it.
-      for id in udpTable.chain(port) where id != n.id {
-        if n.reuseAddress && records[id.rawValue].reuseAddress { continue }
-        guard overlaps(n, records[id.rawValue]) else { continue }
-        return (
-          id, n.reusePort && records[id.rawValue].reusePort && n.uid == records[id.rawValue].uid
-        )
+  /// the socket that allowed it through SO_REUSEPORT, if any, and the first overlapping socket
+  /// that let it through (nil when there is a conflict), which explains a successful bind.
+  func udpConflict(_ n: ModelSocket, port: UInt16)
+    -> (conflict: Conflict?, sharedWith: SocketID?, firstOverlap: SocketID?)
+  {
+    var firstOverlap: SocketID?
+    // The first overlapping owner decides, unless both set SO_REUSEADDR.
+    let first = firstOwner(in: udpTable.chain(port), overlapping: n) { e, overlapping in
+      if n.reuseAddress && e.reuseAddress {
+        if firstOverlap == nil && overlapping() { firstOverlap = e.id }
+        return false
       }
-      return nil
+      return overlapping()
     }
-    guard let (id, shared) = first else { return (nil, nil) }
-    return shared ? (nil, id) : (udpConflict(n, self[id], blocker: id), nil)
+    guard let id = first else { return (nil, nil, firstOverlap) }
+    let shared = n.reusePort && self[id].reusePort && n.uid == self[id].uid
+    return shared
+      ? (nil, id, firstOverlap ?? id) : (udpConflict(n, self[id], blocker: id), nil, nil)
   }
 
   /// Why the first overlapping socket `e` in the chain blocks `n`.

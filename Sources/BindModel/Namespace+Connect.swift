@@ -116,7 +116,6 @@ extension Namespace {
       }
       self[id].localAddress = local
       self[id].connectBound = true
-      if tcpTable.chain(port).isEmpty { tcpBuckets[port] = BindBucket() }
       hash(id, port: port)
     } else {
       if s2.localAddress != local {

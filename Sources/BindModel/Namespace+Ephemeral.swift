@@ -73,24 +73,22 @@ extension Namespace {
   /// compatible (both SO_REUSEADDR, or both SO_REUSEPORT with one owner).
   func isFree(_ port: UInt16, for n: ModelSocket, relaxed: Bool) -> Bool {
     if n.transport == .tcp {
-      for id in tcpTable.chain(port) where id != n.id {
-        let e = self[id]
-        guard overlaps(n, e) else { continue }
-        if !relaxed { return false }
+      let blocker = firstOwner(in: tcpTable.chain(port), overlapping: n) { e, overlapping in
+        guard overlapping() else { return false }
+        if !relaxed { return true }
         let reuseAddress = n.reuseAddress && e.reuseAddress && e.state != .listening
         let reusePort = n.reusePort && e.reusePort && (e.state == .timeWait || n.uid == e.uid)
-        if !reuseAddress || reusePort { return false }
+        return !reuseAddress || reusePort
       }
+      return blocker == nil
+    }
+    let blocker = firstOwner(in: udpTable.chain(port), overlapping: n) { e, overlapping in
+      guard overlapping() else { return false }
+      if n.reuseAddress && e.reuseAddress { return false }
+      if n.reusePort && e.reusePort && n.uid == e.uid { return false }
       return true
     }
-    for id in udpTable.chain(port) where id != n.id {
-      let e = self[id]
-      guard overlaps(n, e) else { continue }
-      if n.reuseAddress && e.reuseAddress { continue }
-      if n.reusePort && e.reusePort && n.uid == e.uid { continue }
-      return false
-    }
-    return true
+    return blocker == nil
   }
 
   /// Picks the ephemeral port for `n`: the set the kernel may choose from is the free ports of

@@ -52,10 +52,10 @@ extension Namespace {
   mutating func rehash(_ id: SocketID) {
     let port = self[id].localPort
     guard port != 0 else { return }
-    let bucket = tcpBuckets[port]
+    let bucket = tcpTable.bindBucket(port)
     unhash(id)
     hash(id, port: port)
-    if self[id].transport == .tcp { tcpBuckets[port] = bucket }
+    if let bucket, self[id].transport == .tcp { tcpTable.setBindBucket(bucket, port: port) }
   }
 
   /// Adds a listener to the port's listening chain (`inet_hash` → `lhash2`), head or tail.

@@ -124,10 +124,10 @@ extension Namespace {
     // Re-inserting keeps the chain position: remove and put back where it was.
     let chain = table(self[id].transport).chain(port)
     let position = chain.firstIndex(of: id) ?? 0
-    let bucket = tcpBuckets[port]
+    let bucket = tcpTable.bindBucket(port)
     unhash(id)
     hash(id, port: port)
-    if self[id].transport == .tcp { tcpBuckets[port] = bucket }
+    if let bucket, self[id].transport == .tcp { tcpTable.setBindBucket(bucket, port: port) }
     let key = self[id].hashKey ?? PortTable.AddressKey(self[id].boundAddress)
     // Restore the chain position (hash() put it at the head or the tail).
     var restored = table(self[id].transport).chain(port).filter { $0 != id }

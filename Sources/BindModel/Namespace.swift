@@ -17,8 +17,6 @@ public struct Namespace: Hashable, Sendable {
   var remoteResets: [RemoteReset] = []
   /// TCP listeners per port in `lhash2` order (position taken at `listen()`).
   var tcpListeners: [UInt16: [SocketID]] = [:]
-  /// TCP bind buckets' fast-path fields per port (`inet_bind_bucket`).
-  var tcpBuckets: [UInt16: BindBucket] = [:]
   /// The device whose local route an IPv4 address takes when several devices hold it: the
   /// first to get it (`fib_add_ifaddr` appends a second device's `local` route after it, and
   /// the local table's lookup without an output device takes the first).

@@ -32,6 +32,8 @@ public struct PortTable: Hashable, Sendable {
     var chain: [SocketID] = []
     var blockers4: Int32 = 0
     var blockers6: Int32 = 0
+    /// TCP: the port's bind bucket (`inet_bind_bucket`), which lives as long as the port is held.
+    var bucket = BindBucket()
   }
 
   /// Per port, 1 + the index of its slot in `slots`, 0 while no socket holds it: a flat array
@@ -79,6 +81,16 @@ public struct PortTable: Hashable, Sendable {
   public func chain(_ port: UInt16, address key: AddressKey) -> [SocketID] {
     precondition(indexesAddresses, "this table keeps no per-address chains")
     return addressChains.chain(port, key)
+  }
+
+  /// TCP: the bind bucket of a held port; nil when no socket holds it.
+  func bindBucket(_ port: UInt16) -> BindBucket? {
+    slot(port).map { slots[$0].bucket }
+  }
+
+  /// TCP: replaces the bind bucket of a held port (a port nobody holds has none).
+  mutating func setBindBucket(_ bucket: BindBucket, port: UInt16) {
+    if let s = slot(port) { slots[s].bucket = bucket }
   }
 
   public func isOccupied(_ port: UInt16) -> Bool {
