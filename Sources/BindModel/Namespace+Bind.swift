@@ -76,7 +76,7 @@ extension Namespace {
       )
     }
     let result = getPort(probe, port: port, choices: &choices)
-    guard result.outcome == .ok, let chosen = result.port else {
+    guard case .ok = result.outcome, let chosen = result.port else {
       // __inet_bind / __inet6_bind: a failed get_port sets the addresses to 0, so an address
       // an earlier IP_BIND_ADDRESS_NO_PORT bind recorded is gone too (verified on 6.18).
       self[id].localAddress = nil

@@ -67,7 +67,7 @@ extension Namespace {
   /// SO_REUSEPORT socket that does not match the bucket becomes the remembered one; a socket
   /// without SO_REUSEPORT turns the fast path off.
   mutating func updateBindBucket(_ id: SocketID, port: UInt16) {
-    let n = sockets.withUnsafeBufferPointer { BindingView($0.baseAddress! + id.rawValue) }
+    let n = bindingView(id)
     var b = tcpTable.bindBucket(port) ?? BindBucket()
     if !n.reusePort {
       b = BindBucket()

@@ -37,6 +37,12 @@ extension Namespace {
     return true
   }
 
+  /// The fields of socket `id` that conflict checks read, without copying its record.
+  @inline(__always)
+  func bindingView(_ id: SocketID) -> BindingView {
+    sockets.withUnsafeBufferPointer { BindingView($0.baseAddress! + id.rawValue) }
+  }
+
   /// The first socket of `chain` other than `n` (in chain order) for which `test` holds, given
   /// the owner's fields and whether it overlaps `n`. The records are read where they lie (see
   /// `BindingView`), and `overlaps` is computed only when `test` asks for it.

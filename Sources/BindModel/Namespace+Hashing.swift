@@ -2,21 +2,21 @@ extension Namespace {
   /// Which families of ephemeral choice a socket blocks outright on its port: a wildcard
   /// binding with no device (and, for UDP, no reuse option that a newcomer could share).
   @inline(__always)
-  static func blockerBits(of s: ModelSocket) -> (Bool, Bool) {
-    guard s.boundDeviceKey == 0 else { return (false, false) }
-    if s.transport == .udp && (s.reuseAddress || s.reusePort) { return (false, false) }
-    let c = Coverage(of: s)
+  static func blockerBits(of s: BindingView) -> (Bool, Bool) {
+    guard s.deviceKey == 0 else { return (false, false) }
+    if s.kind.transport == .udp && (s.reuseAddress || s.reusePort) { return (false, false) }
+    let c = s.coverage
     return (c.allIPv4, c.allIPv6)
   }
 
   /// Puts a socket into its protocol's table on `port` (`inet_bind_hash` / `udp_lib_get_port`):
   /// at the head of the chain, at the tail for AF_INET6 sockets with SO_REUSEPORT.
   mutating func hash(_ id: SocketID, port: UInt16) {
-    let i = id.rawValue
-    let bits = Self.blockerBits(of: sockets[i])
-    let atTail = sockets[i].family == .inet6 && sockets[i].reusePort
-    let key = PortTable.AddressKey(sockets[i].boundAddress)
-    let transport = sockets[i].transport
+    let s = bindingView(id)
+    let bits = Self.blockerBits(of: s)
+    let atTail = s.family == .inet6 && s.reusePort
+    let key = PortTable.AddressKey(s.localAddress ?? (s.family == .inet ? .v4(.any) : .v6(.any)))
+    let transport = s.kind.transport
     self[id].localPort = port
     self[id].staleLocalPort = 0
     self[id].hashKey = key

@@ -20,7 +20,7 @@ public struct Namespace: Hashable, Sendable {
   /// The device whose local route an IPv4 address takes when several devices hold it: the
   /// first to get it (`fib_add_ifaddr` appends a second device's `local` route after it, and
   /// the local table's lookup without an output device takes the first).
-  var ipv4Owners: [IPv4Address: String] = [:]
+  var ipv4Owners = IPv4Owners()
 
   public init() {
     interfaces = [
