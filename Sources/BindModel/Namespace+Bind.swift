@@ -56,8 +56,9 @@ extension Namespace {
       }
     }
 
-    // get_port: the protocol's conflict check.
-    var probe = s
+    // get_port: the protocol's conflict check, on the socket as a successful bind leaves it.
+    let transport = s.transport
+    var probe = consume s
     probe.localAddress = endpoint.address
     probe.boundDevice = device
     // __inet_bind sets inet_saddr afresh (0 for broadcast and multicast): a source an earlier
@@ -66,7 +67,7 @@ extension Namespace {
     if case .v6(let a) = endpoint.address, !a.isAny, a.v4Mapped == nil { probe.v6Only = true }
     if port == 0 && probe.bindAddressNoPort {
       let name = probe.name
-      self[id] = probe
+      self[id] = consume probe
       // inet_sport = inet_num: getsockname shows no port, not one a refused connect left.
       self[id].staleLocalPort = 0
       self[id].addressLocked = !endpoint.address.isAny
@@ -86,15 +87,13 @@ extension Namespace {
         OutcomeSet(result.outcome), rule: result.rule, rendered: result.explanation, portChoice: nil
       )
     }
-    self[id] = probe
-    self[id].addressLocked = !endpoint.address.isAny
-    self[id].portLocked = port != 0
-    self[id].connectBound = false
+    probe.addressLocked = !endpoint.address.isAny
+    probe.portLocked = port != 0
+    probe.connectBound = false
+    self[id] = consume probe
     hash(id, port: chosen)
-    if s.transport == .tcp { updateBindBucket(id, port: chosen) }
-    return Prediction(
-      OutcomeSet(.ok), rule: result.rule, rendered: result.explanation,
-      portChoice: result.portChoice)
+    if transport == .tcp { updateBindBucket(id, port: chosen) }
+    return result.prediction()
   }
 
   /// `__inet6_bind`: a specific address on a socket whose device (`sk_bound_dev_if`) does not
@@ -114,6 +113,7 @@ extension Namespace {
     var explanation: String
     var portChoice: String?
 
+    @inline(__always)
     init(
       outcome: Outcome, port: UInt16?, rule: Rule, explanation: @autoclosure () -> String,
       portChoice: @autoclosure () -> String? = nil
@@ -124,6 +124,11 @@ extension Namespace {
       let explains = Prediction.explains
       self.explanation = explains ? explanation() : ""
       self.portChoice = explains ? portChoice() : nil
+    }
+
+    /// The prediction for the call, taking the rendered texts along instead of copying them.
+    consuming func prediction() -> Prediction {
+      Prediction(OutcomeSet(outcome), rule: rule, rendered: explanation, portChoice: portChoice)
     }
   }
 

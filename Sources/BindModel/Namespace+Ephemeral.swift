@@ -1,67 +1,27 @@
-/// One sweep of the ephemeral search: a part of the port range, one parity or all ports.
-struct PortPass: Sendable {
-  var range: Range<Int>
-  var parity: Int?
-  /// The second TCP search with `ip_autobind_reuse=1` tolerates SO_REUSEADDR owners.
-  var relaxed = false
-
-  var phrase: String {
-    let kind =
-      switch parity {
-      case 1?: "an odd port"
-      case 0?: "an even port"
-      default: "a port"
-      }
-    return "\(kind) in \(range.lowerBound)-\(range.upperBound - 1)"
-  }
-}
-
 extension Namespace {
   /// The sweeps of `inet_csk_find_open_port` (TCP `bind(port 0)` and `listen()` autobind,
   /// reference §6.1): with SO_REUSEADDR and at least 4 ports, the lower half first; in each part
   /// the ports of the parity opposite to the range start first (leaving the other parity to
   /// `connect()`), over a size rounded down to even, so an odd-sized range never gives its top
   /// port. With `ip_autobind_reuse=1` the same sweeps run again, relaxed.
-  func tcpBindPasses(for n: ModelSocket) -> [PortPass] {
+  func tcpBindPasses(for n: ModelSocket) -> PortPasses {
     let low = Int(sysctls.portRange.lowerBound)
     let high = Int(sysctls.portRange.upperBound) + 1
-    var passes: [PortPass] = []
-    passes.reserveCapacity(sysctls.autobindReuse ? 8 : 4)
-    func sweep(_ part: Range<Int>) {
-      var remaining = part.count
-      if remaining > 1 { remaining &= ~1 }
-      let searched = part.lowerBound..<(part.lowerBound + remaining)
-      if remaining == 1 {
-        passes.append(PortPass(range: searched, parity: nil))
-      } else {
-        passes.append(PortPass(range: searched, parity: (part.lowerBound + 1) & 1))
-        passes.append(PortPass(range: searched, parity: part.lowerBound & 1))
-      }
-    }
     if n.reuseAddress && high - low >= 4 {
       let half = low + (((high - low) >> 2) << 1)
-      sweep(low..<half)
-      sweep(half..<high)
-    } else {
-      sweep(low..<high)
+      return PortPasses(
+        first: low..<half, second: half..<high, byParity: true,
+        relaxedRound: sysctls.autobindReuse)
     }
-    if sysctls.autobindReuse {
-      passes += passes.map {
-        var p = $0
-        p.relaxed = true
-        return p
-      }
-    }
-    return passes
+    return PortPasses(
+      first: low..<high, second: nil, byParity: true, relaxedRound: sysctls.autobindReuse)
   }
 
   /// `udp_lib_get_port` with port 0 (reference §6.3): every port of the range, no parity.
-  func udpPasses() -> [PortPass] {
-    [
-      PortPass(
-        range: Int(sysctls.portRange.lowerBound)..<(Int(sysctls.portRange.upperBound) + 1),
-        parity: nil)
-    ]
+  func udpPasses() -> PortPasses {
+    PortPasses(
+      first: Int(sysctls.portRange.lowerBound)..<(Int(sysctls.portRange.upperBound) + 1),
+      second: nil, byParity: false, relaxedRound: false)
   }
 
   /// Whether `port` is free for `n` in one sweep.
@@ -94,7 +54,7 @@ extension Namespace {
   /// Picks the ephemeral port for `n`: the set the kernel may choose from is the free ports of
   /// the first sweep that has any; the choice inside it is the kernel's when replaying (if it is
   /// in the set) and a seeded one otherwise. Returns nil when every sweep is exhausted.
-  func chooseEphemeralPort(for n: ModelSocket, passes: [PortPass], choices: inout Choices)
+  func chooseEphemeralPort(for n: ModelSocket, passes: PortPasses, choices: inout Choices)
     -> (port: UInt16, pass: PortPass)?
   {
     let coverage = Coverage(of: n)

@@ -117,6 +117,8 @@ public struct PortTable: Hashable, Sendable {
         s = slots.count
         slots.append(PortSlot())
       }
+      // Room for a few owners at once, rather than growing the chain one socket at a time.
+      slots[s].chain.reserveCapacity(4)
       slotOfPort[Int(port)] = Int32(s + 1)
     }
     if atTail {
