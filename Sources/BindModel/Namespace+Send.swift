@@ -396,10 +396,12 @@ extension Namespace {
       )
     }
     // One receiver, the usual case, needs no sorting and no intermediate arrays.
-    let outcomes =
+    // The names are read where the records lie: a computed property of `self[id]` copies it.
+    let outcomes = sockets.withUnsafeBufferPointer { records in
       found.candidates.count == 1
-      ? OutcomeSet(.delivered([self[found.candidates[0]].name]))
-      : OutcomeSet(found.candidates.map { Outcome.receivers([self[$0].name]) })
+        ? OutcomeSet(.delivered([records[found.candidates[0].rawValue].name]))
+        : OutcomeSet(found.candidates.map { Outcome.receivers([records[$0.rawValue].name]) })
+    }
     // The lookup rendered its reason already (empty without explanations).
     return (
       Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil), nil, false
