@@ -171,7 +171,15 @@ extension Namespace {
   /// The checks of `udp_sendmsg` in the kernel's order, up to the route and its ends
   /// (`ip_route_output_flow`); the pending error and the datagram come after.
   private func datagramPath(_ s: ModelSocket, to given: Endpoint?) -> DatagramPath {
-    guard let written = given ?? s.peer else {
+    // Bound rather than compared with nil: comparing an optional endpoint goes through its
+    // Equatable conformance.
+    let written: Endpoint
+    let isGiven: Bool
+    if let given {
+      (written, isGiven) = (given, true)
+    } else if let peer = s.peer {
+      (written, isGiven) = (peer, false)
+    } else {
       return .refused(
         .failure(
           .EDESTADDRREQ, rule: .sendNoDestination,
@@ -182,12 +190,12 @@ extension Namespace {
     if let refusal = checkFamily(s, destination, rule: .sendFamily) { return .refused(refusal) }
     // udp_sendmsg checks the port of an address it is given. udpv6_sendmsg hands a connected
     // v4-mapped peer to it as such an address, so a peer port of 0 fails there too.
-    let mappedPeer = given == nil && s.family == .inet6 && written.address.ipv4View != nil
-    if (given != nil || mappedPeer) && written.port == 0 {
+    let mappedPeer = !isGiven && s.family == .inet6 && written.address.ipv4View != nil
+    if (isGiven || mappedPeer) && written.port == 0 {
       return .refused(
         .failure(
           .EINVAL, rule: .sendNoDestination,
-          given != nil
+          isGiven
             ? "a datagram cannot be sent to port 0 (udp_sendmsg)"
             : "'\(s.name)' is connected to port 0 of \(written.address), and udpv6_sendmsg passes that on to udp_sendmsg as a destination, which refuses port 0"
         ))
