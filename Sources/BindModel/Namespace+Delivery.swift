@@ -39,21 +39,22 @@ extension Namespace {
     return walk(chain, packet: packet, exact: false, tcp: true)
   }
 
-  /// Whether `s` is bound to exactly the packet's destination (exact phase) or to a wildcard
-  /// that takes it (wildcard phase).
-  private func addressMatches(_ s: ModelSocket, _ packet: Packet, exact: Bool) -> Bool {
+  /// Whether socket `id` is bound to exactly the packet's destination (exact phase) or to a
+  /// wildcard that takes it (wildcard phase).
+  private func addressMatches(_ id: SocketID, _ packet: Packet, exact: Bool) -> Bool {
+    let family = self[id].family
     let isIPv4Packet = packet.ipv4Destination != nil
     if isIPv4Packet {
-      if s.family == .inet6 && s.v6Only { return false }
+      if family == .inet6 && self[id].v6Only { return false }
       let view: IPv4Address? =
-        switch s.boundAddress {
+        switch self[id].boundAddress {
         case .v4(let a): a
         case .v6(let a): a.isAny ? .any : a.v4Mapped
         }
       guard let view else { return false }
       return exact ? view == packet.ipv4Destination : view.isAny
     }
-    guard s.family == .inet6, case .v6(let a) = s.boundAddress,
+    guard family == .inet6, case .v6(let a) = self[id].boundAddress,
       case .v6(let d) =
         packet.destination.address
     else { return false }
@@ -64,24 +65,31 @@ extension Namespace {
   /// `compute_score` for UDP (v4: AF_INET 2, AF_INET6 1, +4 peer address, +4 peer port,
   /// +4 device; v6: 0, +1 each) and for TCP listeners (1, +1 device, +1 AF_INET for IPv4).
   /// Returns nil when the socket is not a candidate.
-  func score(_ s: ModelSocket, _ packet: Packet, exact: Bool, tcp: Bool) -> Int? {
-    guard addressMatches(s, packet, exact: exact) else { return nil }
-    if s.boundDeviceKey != 0, let device = s.boundDevice, device != packet.arrival { return nil }
+  ///
+  /// It takes the socket's id, not its record, and reads the plain fields in place: a record
+  /// bound to a parameter or a local is copied first, which costs more than the score. Only
+  /// the rarer device, peer and stale-peer checks read the record's strings and endpoints.
+  func score(_ id: SocketID, _ packet: Packet, exact: Bool, tcp: Bool) -> Int? {
+    guard addressMatches(id, packet, exact: exact) else { return nil }
+    let hasDevice = self[id].boundDeviceKey != 0
+    if hasDevice, let device = self[id].boundDevice, device != packet.arrival { return nil }
     let isIPv4Packet = packet.ipv4Destination != nil
+    let family = self[id].family
     if tcp {
-      return 1 + (s.boundDeviceKey != 0 ? 1 : 0) + (isIPv4Packet && s.family == .inet ? 1 : 0)
+      return 1 + (hasDevice ? 1 : 0) + (isIPv4Packet && family == .inet ? 1 : 0)
     }
-    var score = isIPv4Packet ? (s.family == .inet ? 2 : 1) : 0
+    var score = isIPv4Packet ? (family == .inet ? 2 : 1) : 0
     let step = isIPv4Packet ? 4 : 1
-    if s.hasPeer, let peer = s.peer {
+    let hasPeer = self[id].hasPeer
+    if hasPeer, let peer = self[id].peer {
       guard peerMatches(peer, packet.source) else { return nil }
       score += (peer.port == 0 ? 1 : 2) * step
     }
-    if !s.hasPeer, !isIPv4Packet, let stale = s.staleIPv6Peer {
+    if !hasPeer, !isIPv4Packet, let stale = self[id].staleIPv6Peer {
       guard stale == packet.source.address else { return nil }
       score += 1
     }
-    if s.boundDeviceKey != 0 { score += step }
+    if hasDevice { score += step }
     return score
   }
 
@@ -107,16 +115,16 @@ extension Namespace {
     var matches: [SocketID] = []
     let explains = Prediction.explains
     for id in chain {
-      let s = self[id]
-      guard let sc = score(s, packet, exact: exact, tcp: tcp) else { continue }
+      guard let sc = score(id, packet, exact: exact, tcp: tcp) else { continue }
       if explains { matches.append(id) }
       if sc <= bestScore { continue }
-      if !tcp && s.hasPeer {
+      if !tcp && self[id].hasPeer {
         best = [id]
         bestScore = sc
         continue
       }
-      if s.reusePort {
+      if self[id].reusePort {
+        let s = self[id]
         let group = reusePortGroup(of: s, in: chain)
         let members = tcp ? group : group.filter { !self[$0].hasPeer }
         let connected = !tcp && members.count < group.count
@@ -151,8 +159,8 @@ extension Namespace {
         ? "'\(winner.name)' is the only socket \(phase()); exact-address sockets are looked up before wildcards"
         : "no socket is bound to exactly \(packet.destination.address), and '\(winner.name)' is the only wildcard match"
     } else {
-      let winnerScore = score(winner, packet, exact: exact, tcp: tcp) ?? 0
-      let tied = others.filter { score(self[$0], packet, exact: exact, tcp: tcp) == winnerScore }
+      let winnerScore = score(best[0], packet, exact: exact, tcp: tcp) ?? 0
+      let tied = others.filter { score($0, packet, exact: exact, tcp: tcp) == winnerScore }
       if tied.isEmpty {
         rule = .deliveryScore
         reason =

@@ -50,10 +50,11 @@ extension Namespace {
       // primary address; for a secondary one (a second address in a subnet the interface
       // already has), that subnet's primary address; else the loopback address whose prefix
       // holds it (127.0.0.5 is sent from 127.0.0.1).
-      if let owner = interface(named: name), let source = localRouteSource(a, on: owner) {
+      let owner = interface(named: name)
+      if let owner, let source = localRouteSource(a, on: owner) {
         return .local(interface: name, source: .v4(source))
       }
-      let lo = interface(named: name)?.ipv4.first {
+      let lo = owner?.ipv4.first {
         a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
           == $0.address.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
       }

@@ -108,111 +108,156 @@ extension Namespace {
   /// Kernel check (verified on 6.18): `inet_send_prepare` autobinds an unbound socket before
   /// `udp_sendmsg` / `udpv6_sendmsg` look at the destination, so even a send that fails with
   /// EAFNOSUPPORT, ENETUNREACH or EDESTADDRREQ leaves the socket holding a port.
+  ///
+  /// The checks and the lookup are non-mutating methods called once each from here: every
+  /// call of a non-mutating method from a mutating one copies the whole namespace first.
   mutating func send(_ id: SocketID, to given: Endpoint?, choices: inout Choices) -> Prediction {
+    if self[id].transport == .tcp { return sendStream(id) }
+    // inet_send_prepare autobinds before the protocol looks at the destination at all.
+    if let refusal = autobind(id, choices: &choices) { return refusal }
     let s = self[id]
-    if s.transport == .tcp {
+    switch datagramPath(s, to: given) {
+    case .refused(let refusal):
+      return refusal
+    case .ipv6(let destination, let d):
+      return sendIPv6(id, to: destination, group: d, connected: given == nil)
+    case .routed(let route, let source, let arrival, let destination):
+      // A pending error (an ICMP port unreachable for an earlier datagram) is reported when
+      // the datagram is built (sock_alloc_send_pskb → sock_error), after every check.
       if let pending = s.pendingError {
         self[id].pendingError = nil
         return .failure(
           pending, rule: .sendPendingError,
-          "'\(s.name)' was reset by the other end; the error is reported by its next call")
-      }
-      if s.state == .connected {
-        return sendOnConnection(id)
-      }
-      if s.state == .synSent {
-        // sk_stream_wait_connect on a non-blocking socket.
-        return .failure(
-          .EAGAIN, rule: .sendTCP,
-          "'\(s.name)' is still waiting for an answer to its SYN, and a non-blocking send does not wait"
+          "'\(s.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
         )
       }
-      return .failure(.EPIPE, rule: .sendTCP, "'\(s.name)' is a TCP socket without a connection")
+      return transmit(s, route: route, source: source, arrival: arrival, to: destination)
     }
-    // inet_send_prepare autobinds before the protocol looks at the destination at all.
-    if let refusal = autobind(id, choices: &choices) { return refusal }
-    guard let written = given ?? s.peer else {
+  }
+
+  /// `send` on a TCP socket: the pending error, else the connection's state decides.
+  private mutating func sendStream(_ id: SocketID) -> Prediction {
+    let s = self[id]
+    if let pending = s.pendingError {
+      self[id].pendingError = nil
       return .failure(
-        .EDESTADDRREQ, rule: .sendNoDestination,
-        "'\(s.name)' is not connected, so send needs a destination")
+        pending, rule: .sendPendingError,
+        "'\(s.name)' was reset by the other end; the error is reported by its next call")
+    }
+    if s.state == .connected {
+      return sendOnConnection(id)
+    }
+    if s.state == .synSent {
+      // sk_stream_wait_connect on a non-blocking socket.
+      return .failure(
+        .EAGAIN, rule: .sendTCP,
+        "'\(s.name)' is still waiting for an answer to its SYN, and a non-blocking send does not wait"
+      )
+    }
+    return .failure(.EPIPE, rule: .sendTCP, "'\(s.name)' is a TCP socket without a connection")
+  }
+
+  /// Where a UDP datagram from `s` (autobound already) goes, as far as `send` decides it
+  /// without changing anything.
+  private enum DatagramPath {
+    /// A check failed before the datagram was built.
+    case refused(Prediction)
+    /// A native IPv6 destination, for `sendIPv6`.
+    case ipv6(Endpoint, IPv6Address)
+    /// An IPv4 (or v4-mapped) route that passed every check.
+    case routed(Route, source: IPAddress, arrival: String, destination: Endpoint)
+  }
+
+  /// The checks of `udp_sendmsg` in the kernel's order, up to the route and its ends
+  /// (`ip_route_output_flow`); the pending error and the datagram come after.
+  private func datagramPath(_ s: ModelSocket, to given: Endpoint?) -> DatagramPath {
+    // Bound rather than compared with nil: comparing an optional endpoint goes through its
+    // Equatable conformance.
+    let written: Endpoint
+    let isGiven: Bool
+    if let given {
+      (written, isGiven) = (given, true)
+    } else if let peer = s.peer {
+      (written, isGiven) = (peer, false)
+    } else {
+      return .refused(
+        .failure(
+          .EDESTADDRREQ, rule: .sendNoDestination,
+          "'\(s.name)' is not connected, so send needs a destination"))
     }
     let destination = thisHost(written, for: s)
     // udp_sendmsg rejects a foreign family before it looks at the port.
-    if let refusal = checkFamily(s, destination, rule: .sendFamily) { return refusal }
+    if let refusal = checkFamily(s, destination, rule: .sendFamily) { return .refused(refusal) }
     // udp_sendmsg checks the port of an address it is given. udpv6_sendmsg hands a connected
     // v4-mapped peer to it as such an address, so a peer port of 0 fails there too.
-    let mappedPeer = given == nil && s.family == .inet6 && written.address.ipv4View != nil
-    if (given != nil || mappedPeer) && written.port == 0 {
-      return .failure(
-        .EINVAL, rule: .sendNoDestination,
-        given != nil
-          ? "a datagram cannot be sent to port 0 (udp_sendmsg)"
-          : "'\(s.name)' is connected to port 0 of \(written.address), and udpv6_sendmsg passes that on to udp_sendmsg as a destination, which refuses port 0"
-      )
+    let mappedPeer = !isGiven && s.family == .inet6 && written.address.ipv4View != nil
+    if (isGiven || mappedPeer) && written.port == 0 {
+      return .refused(
+        .failure(
+          .EINVAL, rule: .sendNoDestination,
+          isGiven
+            ? "a datagram cannot be sent to port 0 (udp_sendmsg)"
+            : "'\(s.name)' is connected to port 0 of \(written.address), and udpv6_sendmsg passes that on to udp_sendmsg as a destination, which refuses port 0"
+        ))
     }
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
-      return sendIPv6(id, to: destination, group: d, connected: given == nil)
+      return .ipv6(destination, d)
     }
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
     if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
-      return refusal
+      return .refused(refusal)
     }
     if !hasForeignSource(s), let device = missingBoundDevice(s) {
-      return .failure(
-        .ENODEV, rule: .sendUnreachable,
-        "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
-      )
+      return .refused(
+        .failure(
+          .ENODEV, rule: .sendUnreachable,
+          "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
+        ))
     }
-    // A local copy: passing `self[id]` to a method of `self` here would copy the namespace.
-    let sender = self[id]
     let route =
       isThisHostIPv4(written.address)
       ? thisHostRoute(from: s, to: destination.address)
-      : route(from: sender, to: destination.address)
+      : route(from: s, to: destination.address)
     switch route {
     case .unreachable:
-      return .failure(
-        .ENETUNREACH, rule: .sendUnreachable,
-        unreachableReason(s, destination.address)
-      )
+      return .refused(
+        .failure(
+          .ENETUNREACH, rule: .sendUnreachable,
+          unreachableReason(s, destination.address)
+        ))
     case .multicast
     where multicastDevice(for: s, group: destination.address, scope: destination.scope) == nil:
-      return .failure(
-        .ENETUNREACH, rule: .sendUnreachable,
-        "a fresh namespace has no multicast route for \(destination.address); IP_MULTICAST_IF (or IPV6_MULTICAST_IF, or a bound device) must pick the interface"
-      )
+      return .refused(
+        .failure(
+          .ENETUNREACH, rule: .sendUnreachable,
+          "a fresh namespace has no multicast route for \(destination.address); IP_MULTICAST_IF (or IPV6_MULTICAST_IF, or a bound device) must pick the interface"
+        ))
     case .broadcast(nil, _) where s.boundDevice == nil:
-      return .failure(
-        .ENETUNREACH, rule: .sendUnreachable,
-        "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device or an address can send to it"
-      )
+      return .refused(
+        .failure(
+          .ENETUNREACH, rule: .sendUnreachable,
+          "255.255.255.255 has no route in a fresh namespace; only a socket bound to a device or an address can send to it"
+        ))
     default: break
     }
-    guard let (source, arrival) = routeEnds(sender, route, to: destination) else {
-      return .failure(.ENETUNREACH, rule: .sendUnreachable, "no route")
+    guard let (source, arrival) = routeEnds(s, route, to: destination) else {
+      return .refused(.failure(.ENETUNREACH, rule: .sendUnreachable, "no route"))
     }
     if let why = loopbackSourceLeaves(
-      sender, source: source, route: route, device: arrival, to: destination.address)
+      s, source: source, route: route, device: arrival, to: destination.address)
     {
-      return .failure(.EINVAL, rule: .sendInvalidSource, why)
+      return .refused(.failure(.EINVAL, rule: .sendInvalidSource, why))
     }
     // udp_sendmsg checks RTCF_BROADCAST on the route it got.
     if case .broadcast = route, !s.broadcast {
-      return .failure(
-        .EACCES, rule: .sendBroadcastDenied,
-        "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST")
+      return .refused(
+        .failure(
+          .EACCES, rule: .sendBroadcastDenied,
+          "\(destination.address) is a broadcast address and '\(s.name)' did not set SO_BROADCAST"
+        ))
     }
-    // A pending error (an ICMP port unreachable for an earlier datagram) is reported when the
-    // datagram is built (sock_alloc_send_pskb → sock_error), after every check above.
-    if let pending = sender.pendingError {
-      self[id].pendingError = nil
-      return .failure(
-        pending, rule: .sendPendingError,
-        "'\(s.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
-      )
-    }
-    return transmit(id, route: route, source: source, arrival: arrival, to: destination)
+    return .routed(route, source: source, arrival: arrival, destination: destination)
   }
 
   /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (the socket's
@@ -247,48 +292,69 @@ extension Namespace {
           "'\(sender.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
         )
       }
-      return transmit(id, route: r.route, source: r.source, arrival: r.device, to: destination)
+      return transmit(sender, route: r.route, source: r.source, arrival: r.device, to: destination)
     }
   }
 
-  /// The datagram is built and leaves: off the host, as a broadcast or multicast, or to the
-  /// local socket the lookup finds.
+  /// The datagram is built and leaves (see `fate`), and the namespace keeps what it left
+  /// behind: the copy for a linked interface, and the sender's ICMP error.
   private mutating func transmit(
-    _ id: SocketID, route: Route, source: IPAddress, arrival: String, to destination: Endpoint
+    _ sender: ModelSocket, route: Route, source: IPAddress, arrival: String,
+    to destination: Endpoint
   ) -> Prediction {
-    let sender = self[id]
+    let (prediction, leaving, refused) = fate(
+      sender, route: route, source: source, arrival: arrival, to: destination)
+    if let leaving { outbound = leaving }
+    if refused { self[sender.id].pendingError = .ECONNREFUSED }
+    return prediction
+  }
+
+  /// Where a datagram from `sender` ends: off the host, as a broadcast or multicast, or at the
+  /// local socket the lookup finds; with the copy that leaves by a linked interface, and
+  /// whether the ICMP port unreachable for a datagram nobody takes gives `sender` an error.
+  private func fate(
+    _ sender: ModelSocket, route: Route, source: IPAddress, arrival: String,
+    to destination: Endpoint
+  ) -> (Prediction, leaving: Transmission?, refused: Bool) {
+    let id = sender.id
     let packet = Packet(
       source: Endpoint(address: source, port: sender.localPort), destination: destination,
       arrival: arrival)
     switch route {
     case .offHost(let i, _) where linkedInterfaces.contains(i):
-      outbound = Transmission(packet: packet, sender: id, kind: .unicast, interface: i)
-      return Prediction(
-        .nobody, rule: .deliveryOffHost, "the datagram leaves by \(i) for the host at its other end"
+      return (
+        Prediction(
+          .nobody, rule: .deliveryOffHost,
+          "the datagram leaves by \(i) for the host at its other end"),
+        Transmission(packet: packet, sender: id, kind: .unicast, interface: i), false
       )
     case .offHost(let i, _):
-      return Prediction(
-        .nobody, rule: .deliveryOffHost,
-        "\(destination.address) is not an address of this host: the datagram leaves by \(i) and no socket here sees it"
+      return (
+        Prediction(
+          .nobody, rule: .deliveryOffHost,
+          "\(destination.address) is not an address of this host: the datagram leaves by \(i) and no socket here sees it"
+        ), nil, false
       )
     case .broadcast:
-      if linkedInterfaces.contains(arrival) {
-        outbound = Transmission(packet: packet, sender: id, kind: .broadcast, interface: arrival)
-      }
-      return broadcast(packet, from: sender)
+      let leaving =
+        linkedInterfaces.contains(arrival)
+        ? Transmission(packet: packet, sender: id, kind: .broadcast, interface: arrival) : nil
+      return (broadcast(packet, from: sender), leaving, false)
     case .multicast:
       // ip6_rcv_core: a packet from ::1 that arrives on a device other than lo is dropped,
       // the looped-back copy of a multicast datagram included (RFC 4291 2.5.3).
       if arrival != "lo", case .v6(let from) = source, from.isLoopback {
-        return Prediction(
-          .nobody, rule: .deliveryDropped,
-          "'\(sender.name)' sends from ::1, and a packet from ::1 that arrives on \(arrival), not lo, is dropped (ip6_rcv_core)"
+        return (
+          Prediction(
+            .nobody, rule: .deliveryDropped,
+            "'\(sender.name)' sends from ::1, and a packet from ::1 that arrives on \(arrival), not lo, is dropped (ip6_rcv_core)"
+          ), nil, false
         )
       }
-      if linkedInterfaces.contains(arrival) {
-        outbound = Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival)
-      }
-      return multicast(packet)
+      let leaving =
+        linkedInterfaces.contains(arrival)
+        ? Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival) : nil
+      return (multicast(packet), leaving, false)
     default: break
     }
     guard let found = lookupUDP(packet) else {
@@ -318,9 +384,6 @@ extension Namespace {
       let destinationIsLocal =
         packet.destination.address.ipv4View.map { sourceDevice($0) != nil } ?? true
       let takesError = connectedHere && takesSource && onLo && hasSource && destinationIsLocal
-      if takesError {
-        self[id].pendingError = .ECONNREFUSED
-      }
       // Rendered only for explanations.
       func after() -> String {
         takesError
@@ -333,17 +396,24 @@ extension Namespace {
                 ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
                 : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
       }
-      return Prediction(
-        .nobody, rule: .deliveryNobody,
-        "no socket on UDP port \(destination.port) takes \(destination.address)\(after())")
+      return (
+        Prediction(
+          .nobody, rule: .deliveryNobody,
+          "no socket on UDP port \(destination.port) takes \(destination.address)\(after())"),
+        nil, takesError
+      )
     }
     // One receiver, the usual case, needs no sorting and no intermediate arrays.
-    let outcomes =
+    // The names are read where the records lie: a computed property of `self[id]` copies it.
+    let outcomes = sockets.withUnsafeBufferPointer { records in
       found.candidates.count == 1
-      ? OutcomeSet(.delivered([self[found.candidates[0]].name]))
-      : OutcomeSet(found.candidates.map { Outcome.receivers([self[$0].name]) })
+        ? OutcomeSet(.delivered([records[found.candidates[0].rawValue].name]))
+        : OutcomeSet(found.candidates.map { Outcome.receivers([records[$0.rawValue].name]) })
+    }
     // The lookup rendered its reason already (empty without explanations).
-    return Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil)
+    return (
+      Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil), nil, false
+    )
   }
 
   /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source
