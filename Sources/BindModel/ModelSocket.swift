@@ -40,10 +40,34 @@ public struct ModelSocket: Hashable, Sendable {
     var cachedRoute6: CachedRoute6?
   }
 
+  /// Which optional cold fields hold a value, a bit each, so that reading or clearing one that
+  /// holds none does not touch the extras: they are a separate heap block, which bind() and
+  /// send() would otherwise load for every socket they look at.
+  private var coldSet: UInt8 = 0
+  private static let multicastInterfaceBit: UInt8 = 1 << 0
+  private static let connectedSource6Bit: UInt8 = 1 << 1
+  private static let connectedSourceBit: UInt8 = 1 << 2
+  private static let staleIPv6PeerBit: UInt8 = 1 << 3
+  private static let cachedRoute6Bit: UInt8 = 1 << 4
+  private static let pendingErrorBit: UInt8 = 1 << 5
+
+  @inline(__always)
+  private func extra<T>(_ field: KeyPath<Extras, T?>, _ bit: UInt8) -> T? {
+    coldSet & bit == 0 ? nil : extras[0][keyPath: field]
+  }
+
   /// Writes `value` into the extras unless it is already there, so that a record shared with
   /// a copy is not duplicated for nothing.
   @inline(__always)
-  private mutating func setExtra<T: Equatable>(_ field: WritableKeyPath<Extras, T>, _ value: T) {
+  private mutating func setExtra<T: Equatable>(
+    _ field: WritableKeyPath<Extras, T?>, _ bit: UInt8, _ value: T?
+  ) {
+    if value == nil {
+      guard coldSet & bit != 0 else { return }
+      coldSet &= ~bit
+    } else {
+      coldSet |= bit
+    }
     if extras[0][keyPath: field] != value { extras[0][keyPath: field] = value }
   }
 
@@ -83,9 +107,10 @@ public struct ModelSocket: Hashable, Sendable {
   public var unreadData = false
   /// `sk_bound_dev_if`, by interface name.
   public var boundDevice: String? {
-    get { extras[0].boundDevice }
+    get { boundDeviceKey == 0 ? nil : extras[0].boundDevice }
     // Unchanged values are not written, so that a shared record is not copied for nothing.
     set {
+      if newValue == nil && boundDeviceKey == 0 { return }
       if extras[0].boundDevice != newValue {
         extras[0].boundDevice = newValue
         boundDeviceKey = newValue.map(Self.deviceKey) ?? 0
@@ -105,8 +130,8 @@ public struct ModelSocket: Hashable, Sendable {
     return h | 1
   }
   public var multicastInterface: IPv4Address? {
-    get { extras[0].multicastInterface }
-    set { setExtra(\.multicastInterface, newValue) }
+    get { extra(\.multicastInterface, Self.multicastInterfaceBit) }
+    set { setExtra(\.multicastInterface, Self.multicastInterfaceBit, newValue) }
   }
   public var ipv6MulticastInterface: String? {
     get { extras[0].ipv6MulticastInterface }
@@ -121,22 +146,23 @@ public struct ModelSocket: Hashable, Sendable {
   /// address stayed (a socket bound to a multicast address has none until then; v4-mapped
   /// when the route was IPv4): the source of its later IPv6 routes.
   public var connectedSource6: IPAddress? {
-    get { extras[0].connectedSource6 }
-    set { setExtra(\.connectedSource6, newValue) }
+    get { extra(\.connectedSource6, Self.connectedSource6Bit) }
+    set { setExtra(\.connectedSource6, Self.connectedSource6Bit, newValue) }
   }
   /// `inet_saddr` when a datagram connect() set it while the bound address stayed (a socket
   /// bound to a broadcast or multicast address has none until then): the route's source.
   public var connectedSource: IPAddress? {
-    get { extras[0].connectedSource }
-    set { setExtra(\.connectedSource, newValue) }
+    get { extra(\.connectedSource, Self.connectedSourceBit) }
+    set { setExtra(\.connectedSource, Self.connectedSourceBit, newValue) }
   }
   /// `inet_num`; 0 when the socket holds no port.
   public var localPort: UInt16 = 0
   public var state: State = .closed
   /// The connected peer (`inet_daddr`/`inet_dport`).
   public var peer: Endpoint? {
-    get { extras[0].peer }
+    get { hasPeer ? extras[0].peer : nil }
     set {
+      if newValue == nil && !hasPeer { return }
       extras[0].peer = newValue
       hasPeer = newValue != nil
     }
@@ -146,16 +172,16 @@ public struct ModelSocket: Hashable, Sendable {
   /// `sk_v6_daddr` of a UDP AF_INET6 socket after `__udp_disconnect`, which clears only the
   /// IPv4 peer: IPv6 delivery still takes datagrams only from this address (verified on 6.18).
   public var staleIPv6Peer: IPAddress? {
-    get { extras[0].staleIPv6Peer }
-    set { setExtra(\.staleIPv6Peer, newValue) }
+    get { extra(\.staleIPv6Peer, Self.staleIPv6PeerBit) }
+    set { setExtra(\.staleIPv6Peer, Self.staleIPv6PeerBit, newValue) }
   }
   /// `sk_dst_cache` of a UDP AF_INET6 socket: the IPv6 route its last successful connect()
   /// (or a send() without a destination that missed the cache) looked up, which
   /// `ip6_sk_dst_check` reuses for a later datagram to the same address whose output device,
   /// if any, is the route's device (see `Namespace.cachedRoute6(for:to:oif:)`).
   var cachedRoute6: CachedRoute6? {
-    get { extras[0].cachedRoute6 }
-    set { setExtra(\.cachedRoute6, newValue) }
+    get { extra(\.cachedRoute6, Self.cachedRoute6Bit) }
+    set { setExtra(\.cachedRoute6, Self.cachedRoute6Bit, newValue) }
   }
   /// For a TCP connection inside this host: the socket at the other end.
   public var otherEnd: SocketID?
@@ -192,8 +218,8 @@ public struct ModelSocket: Hashable, Sendable {
   public var portLocked = false
   /// A pending socket error (`sk_err`), reported by the next call (ECONNREFUSED after ICMP).
   public var pendingError: Errno? {
-    get { extras[0].pendingError }
-    set { extras[0].pendingError = newValue }
+    get { extra(\.pendingError, Self.pendingErrorBit) }
+    set { setExtra(\.pendingError, Self.pendingErrorBit, newValue) }
   }
   /// Groups joined with `join`: (group, interface name or nil).
   public var memberships: [Membership] {

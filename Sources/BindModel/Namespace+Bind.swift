@@ -189,40 +189,38 @@ extension Namespace {
   private func success(
     _ n: ModelSocket, port: UInt16, sharedWith: SocketID?, firstOverlap: SocketID?
   ) -> PortResult {
-    let chain = chain(n.transport, port: port)
+    // One PortResult at one return: returning it from several places made Swift copy it.
+    let rule: Rule
+    let other: SocketID?
     if let first = sharedWith ?? firstOverlap {
-      let e = self[first]
+      other = first
+      let e = bindingView(first)
       let viaPort =
         sharedWith != nil
         || !(n.reuseAddress && e.reuseAddress && (n.transport == .udp || e.state != .listening))
-      if viaPort {
-        return PortResult(
-          outcome: .ok, port: port, rule: .bindSharedReusePort,
-          explanation:
-            "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but both set SO_REUSEPORT and belong to uid \(n.uid)"
-        )
+      rule = viaPort ? .bindSharedReusePort : .bindSharedReuseAddress
+    } else {
+      other = chain(n.transport, port: port).first(where: { $0 != n.id })
+      rule = .bindNoOverlap
+    }
+    // Rendered only for explanations, so that otherwise no record is copied.
+    func why() -> String {
+      guard let other else {
+        return
+          "\(bindingName(n, port: port)) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)"
       }
-      return PortResult(
-        outcome: .ok, port: port, rule: .bindSharedReuseAddress,
-        explanation:
-          "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but both set SO_REUSEADDR"
-      )
-    }
-    if let other = chain.first(where: { $0 != n.id }) {
-      // The other socket is read inside the explanation, so that without explanations its
-      // record is not copied.
-      return PortResult(
-        outcome: .ok, port: port, rule: .bindNoOverlap,
-        explanation: { (e: ModelSocket) in
+      let e = self[other]
+      if rule == .bindNoOverlap {
+        return
           "\(bindingName(n, port: port)) is free: '\(e.name)' holds \(bindingName(e, port: port)), and \(devicesOverlap(n, e) ? "the addresses do not overlap" : "they are bound to different devices")"
-        }(self[other])
-      )
+      }
+      let shared =
+        rule == .bindSharedReusePort
+        ? "both set SO_REUSEPORT and belong to uid \(n.uid)" : "both set SO_REUSEADDR"
+      return
+        "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but \(shared)"
     }
-    return PortResult(
-      outcome: .ok, port: port, rule: .bindNoOverlap,
-      explanation:
-        "\(bindingName(n, port: port)) is free: no other \(n.transport == .tcp ? "TCP" : "UDP") socket holds port \(port)"
-    )
+    return PortResult(outcome: .ok, port: port, rule: rule, explanation: why())
   }
 
   /// `inet_addr_valid_or_nonlocal`: EADDRNOTAVAIL unless the address is local, the wildcard,
