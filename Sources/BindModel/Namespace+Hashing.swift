@@ -17,10 +17,14 @@ extension Namespace {
     let atTail = s.family == .inet6 && s.reusePort
     let key = PortTable.AddressKey(s.localAddress ?? (s.family == .inet ? .v4(.any) : .v6(.any)))
     let transport = s.kind.transport
-    self[id].localPort = port
-    self[id].staleLocalPort = 0
-    self[id].hashKey = key
-    self[id].blockerFlags = (bits.0 ? 1 : 0) | (bits.1 ? 2 : 0)
+    // One access to the record for the four fields.
+    func record(_ s: inout ModelSocket) {
+      s.localPort = port
+      s.staleLocalPort = 0
+      s.hashKey = key
+      s.blockerFlags = (bits.0 ? 1 : 0) | (bits.1 ? 2 : 0)
+    }
+    record(&self[id])
     if transport == .tcp {
       tcpTable.insert(id, port: port, address: key, atTail: atTail, blocks: bits)
     } else {

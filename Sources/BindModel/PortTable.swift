@@ -133,7 +133,9 @@ public struct PortTable: Hashable, Sendable {
     if blocks.0 || blocks.1 {
       if blocks.0 { slots[s].blockers4 += 1 }
       if blocks.1 { slots[s].blockers6 += 1 }
-      setBlockedBits(port, slots[s])
+      setBlockedBits(
+        port, ipv4: blocks.0 ? slots[s].blockers4 > 0 : nil,
+        ipv6: blocks.1 ? slots[s].blockers6 > 0 : nil)
     }
   }
 
@@ -150,13 +152,19 @@ public struct PortTable: Hashable, Sendable {
     }
   }
 
-  private mutating func setBlockedBits(_ port: UInt16, _ slot: PortSlot) {
+  /// Sets or clears `port`'s bit in the blocked maps of the families whose blocker count
+  /// changed (nil: unchanged), and their summaries.
+  private mutating func setBlockedBits(_ port: UInt16, ipv4: Bool?, ipv6: Bool?) {
     let word = Int(port >> 6)
     let bit: UInt64 = 1 << UInt64(port & 63)
-    if slot.blockers4 > 0 { blocked4[word] |= bit } else { blocked4[word] &= ~bit }
-    if slot.blockers6 > 0 { blocked6[word] |= bit } else { blocked6[word] &= ~bit }
-    Self.summarize(blocked4[word], word: word, into: &full4)
-    Self.summarize(blocked6[word], word: word, into: &full6)
+    if let blocked = ipv4 {
+      if blocked { blocked4[word] |= bit } else { blocked4[word] &= ~bit }
+      Self.summarize(blocked4[word], word: word, into: &full4)
+    }
+    if let blocked = ipv6 {
+      if blocked { blocked6[word] |= bit } else { blocked6[word] &= ~bit }
+      Self.summarize(blocked6[word], word: word, into: &full6)
+    }
   }
 
   private static func summarize(_ blocked: UInt64, word: Int, into full: inout [UInt64]) {
@@ -232,7 +240,9 @@ public struct PortTable: Hashable, Sendable {
     if blocks.0 || blocks.1 {
       if blocks.0 { slots[s].blockers4 -= 1 }
       if blocks.1 { slots[s].blockers6 -= 1 }
-      setBlockedBits(port, slots[s])
+      setBlockedBits(
+        port, ipv4: blocks.0 ? slots[s].blockers4 > 0 : nil,
+        ipv6: blocks.1 ? slots[s].blockers6 > 0 : nil)
     }
     if slots[s].chain.isEmpty {
       occupied[Int(port >> 6)] &= ~(1 << UInt64(port & 63))
