@@ -68,7 +68,8 @@ extension Namespace {
   /// without SO_REUSEPORT turns the fast path off.
   mutating func updateBindBucket(_ id: SocketID, port: UInt16) {
     let n = bindingView(id)
-    var b = tcpTable.bindBucket(port) ?? BindBucket()
+    guard let old = tcpTable.bindBucket(port) else { return }
+    var b = old
     if !n.reusePort {
       b = BindBucket()
     } else if !reusePortMatch(b, n) {
@@ -79,7 +80,7 @@ extension Namespace {
       if case .v6(let a)? = n.localAddress { b.fastIPv6 = a } else { b.fastIPv6 = .any }
       b.fastV6Only = n.v6Only
     }
-    tcpTable.setBindBucket(b, port: port)
+    if b != old { tcpTable.setBindBucket(b, port: port) }
   }
 
   /// A socket left `port`: the bucket goes with its last owner (`inet_bind_bucket_destroy`;
