@@ -371,53 +371,17 @@ extension Namespace {
         leaving = Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival)
       }
       return multicast(packet)
-    default: break
+    default:
+      return deliver(packet, from: sender, explains: explains, refused: &refused)
     }
+  }
+
+  /// A unicast datagram to a local address: the socket the lookup finds, else nobody.
+  private func deliver(
+    _ packet: Packet, from sender: ModelSocket, explains: Bool, refused: inout Bool
+  ) -> Prediction {
     guard let found = lookupUDP(packet, explains: explains) else {
-      // __udp4_lib_err finds the sender by the returned header, like a datagram from the
-      // destination to the source: only a socket connected to this destination (a peer port
-      // of 0 matches any) whose bound address takes the source gets the error.
-      let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
-      let takesSource = Coverage(of: sender).contains(packet.source.address)
-      // IPv4: the error comes back over lo, and __udp4_lib_err matches devices against the
-      // packet's real device (skb->dev, not the route's input interface as for data): a
-      // socket bound to another device never sees errors for traffic inside the host. IPv6:
-      // __udp6_lib_err matches against inet6_iif, which for local traffic is the device of the
-      // address the error is sent to, the source's (verified on 6.18).
-      var errorDevice = "lo"
-      if packet.ipv4Destination == nil, case .v6(let back) = packet.source.address,
-        let owner = ipv6Owner(back)
-      {
-        errorDevice = owner.name
-      }
-      let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
-      // A datagram sent from 0.0.0.0 (a route that found no source address) gets no ICMP
-      // error back: there is nobody to address it to.
-      let hasSource = packet.source.address.ipv4View.map { !$0.isAny } ?? true
-      // The error's source is the datagram's destination (__icmp_send), which must be a local
-      // address for the error to be routed at all: one that only a socket bound to lo reached
-      // (assumed on lo's link) is not, and the error is never sent.
-      let destinationIsLocal =
-        packet.destination.address.ipv4View.map { sourceDevice($0) != nil } ?? true
-      let takesError = connectedHere && takesSource && onLo && hasSource && destinationIsLocal
-      // Rendered only for explanations.
-      func after() -> String {
-        takesError
-          ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-          : connectedHere && !onLo
-            ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
-            : connectedHere
-              ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
-              : sender.peer != nil
-                ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
-                : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
-      }
-      refused = takesError
-      return Prediction(
-        OutcomeSet(.nobody), rule: .deliveryNobody,
-        rendered: explains
-          ? "no socket on UDP port \(destination.port) takes \(destination.address)\(after())" : "",
-        portChoice: nil)
+      return unclaimed(packet, from: sender, explains: explains, refused: &refused)
     }
     // One receiver, the usual case, needs no sorting and no intermediate arrays.
     // The names are read where the records lie: a computed property of `self[id]` copies it.
@@ -428,6 +392,58 @@ extension Namespace {
     }
     // The lookup rendered its reason already (empty without explanations).
     return Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil)
+  }
+
+  /// A unicast datagram to a local address that no socket takes; `refused` says whether the
+  /// ICMP port unreachable gives `sender` an error.
+  private func unclaimed(
+    _ packet: Packet, from sender: ModelSocket, explains: Bool, refused: inout Bool
+  ) -> Prediction {
+    let destination = packet.destination
+    // __udp4_lib_err finds the sender by the returned header, like a datagram from the
+    // destination to the source: only a socket connected to this destination (a peer port
+    // of 0 matches any) whose bound address takes the source gets the error.
+    let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
+    let takesSource = Coverage(of: sender).contains(packet.source.address)
+    // IPv4: the error comes back over lo, and __udp4_lib_err matches devices against the
+    // packet's real device (skb->dev, not the route's input interface as for data): a
+    // socket bound to another device never sees errors for traffic inside the host. IPv6:
+    // __udp6_lib_err matches against inet6_iif, which for local traffic is the device of the
+    // address the error is sent to, the source's (verified on 6.18).
+    var errorDevice = "lo"
+    if packet.ipv4Destination == nil, case .v6(let back) = packet.source.address,
+      let owner = ipv6Owner(back)
+    {
+      errorDevice = owner.name
+    }
+    let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
+    // A datagram sent from 0.0.0.0 (a route that found no source address) gets no ICMP
+    // error back: there is nobody to address it to.
+    let hasSource = packet.source.address.ipv4View.map { !$0.isAny } ?? true
+    // The error's source is the datagram's destination (__icmp_send), which must be a local
+    // address for the error to be routed at all: one that only a socket bound to lo reached
+    // (assumed on lo's link) is not, and the error is never sent.
+    let destinationIsLocal =
+      packet.destination.address.ipv4View.map { sourceDevice($0) != nil } ?? true
+    let takesError = connectedHere && takesSource && onLo && hasSource && destinationIsLocal
+    // Rendered only for explanations.
+    func after() -> String {
+      takesError
+        ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
+        : connectedHere && !onLo
+          ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+          : connectedHere
+            ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
+            : sender.peer != nil
+              ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+              : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+    }
+    refused = takesError
+    return Prediction(
+      OutcomeSet(.nobody), rule: .deliveryNobody,
+      rendered: explains
+        ? "no socket on UDP port \(destination.port) takes \(destination.address)\(after())" : "",
+      portChoice: nil)
   }
 
   /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source
