@@ -35,9 +35,9 @@ extension Namespace {
   func lookupUDP(_ packet: Packet, explains: Bool = Prediction.explains) -> LookupResult? {
     let port = packet.destination.port
     let exact = udpTable.chain(port, address: PortTable.AddressKey(packet.destination.address))
-    if let found = walk(exact, packet: packet, exact: true, tcp: false, explains: explains) {
-      return found
-    }
+    // Compared with nil, not unwrapped: `if let` copied the result and destroyed the original.
+    let found = walk(exact, packet: packet, exact: true, tcp: false, explains: explains)
+    if found != nil { return found }
     let wildcard = udpTable.chain(port, address: .v4(0))
     return walk(wildcard, packet: packet, exact: false, tcp: false, explains: explains)
   }
@@ -47,9 +47,9 @@ extension Namespace {
   func lookupListener(_ packet: Packet) -> LookupResult? {
     let chain = tcpListeners[packet.destination.port] ?? []
     let explains = Prediction.explains
-    if let found = walk(chain, packet: packet, exact: true, tcp: true, explains: explains) {
-      return found
-    }
+    // Compared with nil, not unwrapped (see lookupUDP).
+    let found = walk(chain, packet: packet, exact: true, tcp: true, explains: explains)
+    if found != nil { return found }
     return walk(chain, packet: packet, exact: false, tcp: true, explains: explains)
   }
 
