@@ -50,15 +50,18 @@ extension Namespace {
       // primary address; for a secondary one (a second address in a subnet the interface
       // already has), that subnet's primary address; else the loopback address whose prefix
       // holds it (127.0.0.5 is sent from 127.0.0.1).
-      let owner = interface(named: name)
-      if let owner, let source = localRouteSource(a, on: owner) {
-        return .local(interface: name, source: .v4(source))
+      // The owner is read where it lies: a copy (`interface(named:)`) retains its record and
+      // its address list, which costs more than the search on every datagram.
+      let source = interfaces.withUnsafeBufferPointer { all in
+        guard let k = all.firstIndex(where: { $0.name == name }) else { return a }
+        if let source = localRouteSource(a, on: all[k]) { return source }
+        let lo = all[k].ipv4.first {
+          a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
+            == $0.address.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
+        }
+        return lo?.address ?? a
       }
-      let lo = owner?.ipv4.first {
-        a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
-          == $0.address.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
-      }
-      return .local(interface: name, source: .v4(lo?.address ?? a))
+      return .local(interface: name, source: .v4(source))
     case .broadcast(let name):
       let source = name.flatMap { interface(named: $0)?.ipv4.first?.address } ?? .any
       return .broadcast(interface: name, source: .v4(source))
