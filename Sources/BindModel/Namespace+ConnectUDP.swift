@@ -20,10 +20,14 @@ extension Namespace {
     self[id].cachedRoute6 = nil
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
-    if let refusal = invalidSource(s, to: destination.address, rule: .connectInvalidSource) {
+    let own = sourceAddress(of: s)
+    if let refusal = invalidSource(
+      s, source: own?.ipv4View, to: destination.address, rule: .connectInvalidSource)
+    {
       return refusal
     }
-    if !hasForeignSource(s), let device = missingBoundDevice(s) {
+    let foreign = hasForeignSource(s, source: own?.ipv4View)
+    if !foreign, let device = missingBoundDevice(s) {
       return .failure(
         .ENODEV, rule: .connectUnreachable,
         "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
@@ -31,12 +35,13 @@ extension Namespace {
     }
     // 0.0.0.0: ip_route_connect's first lookup turns it into the source address (this host);
     // the second routes to that address from itself, through the bound device if any.
+    // A source that is not local fails every route (see hasForeignSource).
     let route =
-      isThisHostIPv4(written.address)
-      ? (hasForeignSource(s)
-        ? .unreachable
-        : route(from: s, to: destination.address, source: destination.address.ipv4View))
-      : route(from: s, to: destination.address)
+      foreign
+      ? .unreachable
+      : route(
+        from: s, to: destination.address,
+        source: isThisHostIPv4(written.address) ? destination.address.ipv4View : own?.ipv4View)
     switch route {
     case .broadcast(nil, _) where s.boundDevice == nil:
       return .failure(
@@ -56,7 +61,10 @@ extension Namespace {
       }
     default: break
     }
-    guard let (source, device) = routeEnds(s, route, to: destination) else {
+    guard
+      let (source, device) = routeEnds(
+        s, route, to: destination, source: Self.source(own, toward: destination.address))
+    else {
       return .failure(
         .ENETUNREACH, rule: .connectUnreachable, unreachableReason(s, destination.address))
     }

@@ -12,10 +12,16 @@ struct Packet: Hashable, Sendable {
 
 /// Which socket a lookup found, and why.
 struct LookupResult {
-  /// One socket, or the members of the SO_REUSEPORT group the kernel picks from.
-  var candidates: [SocketID]
+  /// The socket found, or the first member of the SO_REUSEPORT group the kernel picks from.
+  var winner: SocketID
+  /// The members of that SO_REUSEPORT group; empty when `winner` is the only candidate. Kept
+  /// apart from `winner` so that a lookup with one answer, the usual case, allocates nothing.
+  var group: [SocketID] = []
   var rule: Rule
   var reason: String
+
+  /// One socket, or the members of the SO_REUSEPORT group the kernel picks from.
+  var candidates: [SocketID] { group.isEmpty ? [winner] : group }
 }
 
 extension Namespace {
@@ -23,20 +29,28 @@ extension Namespace {
   /// exactly the destination address, and only if none matches the wildcard sockets; inside a
   /// phase the best score wins, ties go to the first socket in chain order, and a SO_REUSEPORT
   /// socket short-circuits the walk with a member of its group.
-  func lookupUDP(_ packet: Packet) -> LookupResult? {
+  ///
+  /// `explains` is `Prediction.explains`, which a caller that has read it already passes:
+  /// reading the task-local costs more than a lookup in a short chain.
+  func lookupUDP(_ packet: Packet, explains: Bool = Prediction.explains) -> LookupResult? {
     let port = packet.destination.port
     let exact = udpTable.chain(port, address: PortTable.AddressKey(packet.destination.address))
-    if let found = walk(exact, packet: packet, exact: true, tcp: false) { return found }
+    // Compared with nil, not unwrapped: `if let` copied the result and destroyed the original.
+    let found = walk(exact, packet: packet, exact: true, tcp: false, explains: explains)
+    if found != nil { return found }
     let wildcard = udpTable.chain(port, address: .v4(0))
-    return walk(wildcard, packet: packet, exact: false, tcp: false)
+    return walk(wildcard, packet: packet, exact: false, tcp: false, explains: explains)
   }
 
   /// `__inet_lookup_listener` / `inet6_lookup_listener` (reference §9.6), over listeners in
   /// `listen()` order.
   func lookupListener(_ packet: Packet) -> LookupResult? {
     let chain = tcpListeners[packet.destination.port] ?? []
-    if let found = walk(chain, packet: packet, exact: true, tcp: true) { return found }
-    return walk(chain, packet: packet, exact: false, tcp: true)
+    let explains = Prediction.explains
+    // Compared with nil, not unwrapped (see lookupUDP).
+    let found = walk(chain, packet: packet, exact: true, tcp: true, explains: explains)
+    if found != nil { return found }
+    return walk(chain, packet: packet, exact: false, tcp: true, explains: explains)
   }
 
   /// Whether socket `id` is bound to exactly the packet's destination (exact phase) or to a
@@ -103,23 +117,28 @@ extension Namespace {
     }
   }
 
-  private func walk(_ chain: [SocketID], packet: Packet, exact: Bool, tcp: Bool) -> LookupResult? {
+  /// One phase of the lookup over `chain`. The best socket so far is one id, plus the members
+  /// of its SO_REUSEPORT group in the rare case of a group with connected members, so that
+  /// the usual walk builds no array.
+  private func walk(
+    _ chain: [SocketID], packet: Packet, exact: Bool, tcp: Bool, explains: Bool
+  ) -> LookupResult? {
     // Built only for explanations: rendering the address costs more than the lookup.
     func phase() -> String {
       exact
         ? "bound to exactly \(packet.destination.address)"
         : "bound to a wildcard that takes \(packet.destination.address)"
     }
-    var best: [SocketID] = []
+    var best: SocketID?
+    var bestGroup: [SocketID] = []
     var bestScore = packet.ipv4Destination != nil || tcp ? 0 : -1
     var matches: [SocketID] = []
-    let explains = Prediction.explains
     for id in chain {
       guard let sc = score(id, packet, exact: exact, tcp: tcp) else { continue }
       if explains { matches.append(id) }
       if sc <= bestScore { continue }
       if !tcp && self[id].hasPeer {
-        best = [id]
+        (best, bestGroup) = (id, [])
         bestScore = sc
         continue
       }
@@ -130,26 +149,29 @@ extension Namespace {
         let connected = !tcp && members.count < group.count
         if !connected {
           guard explains else {
-            return LookupResult(candidates: members, rule: .deliveryReusePort, reason: "")
+            return LookupResult(
+              winner: members[0], group: members, rule: .deliveryReusePort, reason: "")
           }
           let names = members.map { "'\(self[$0].name)'" }.joined(separator: ", ")
           return LookupResult(
-            candidates: members, rule: .deliveryReusePort,
+            winner: members[0], group: members, rule: .deliveryReusePort,
             reason:
               "'\(s.name)' is the first match \(phase()) in chain order and has SO_REUSEPORT, so the kernel hashes the flow onto its group (\(names)) and stops looking"
           )
         }
-        best = members
+        (best, bestGroup) = (members[0], members)
         bestScore = sc
         continue
       }
-      best = [id]
+      (best, bestGroup) = (id, [])
       bestScore = sc
     }
-    guard !best.isEmpty else { return nil }
-    guard explains else { return LookupResult(candidates: best, rule: .deliveryScore, reason: "") }
-    let winner = self[best[0]]
-    let others = matches.filter { $0 != best[0] }
+    guard let best else { return nil }
+    guard explains else {
+      return LookupResult(winner: best, group: bestGroup, rule: .deliveryScore, reason: "")
+    }
+    let winner = self[best]
+    let others = matches.filter { $0 != best }
     let rule: Rule
     let reason: String
     if others.isEmpty {
@@ -159,7 +181,7 @@ extension Namespace {
         ? "'\(winner.name)' is the only socket \(phase()); exact-address sockets are looked up before wildcards"
         : "no socket is bound to exactly \(packet.destination.address), and '\(winner.name)' is the only wildcard match"
     } else {
-      let winnerScore = score(best[0], packet, exact: exact, tcp: tcp) ?? 0
+      let winnerScore = score(best, packet, exact: exact, tcp: tcp) ?? 0
       let tied = others.filter { score($0, packet, exact: exact, tcp: tcp) == winnerScore }
       if tied.isEmpty {
         rule = .deliveryScore
@@ -175,7 +197,7 @@ extension Namespace {
           "'\(winner.name)' ties with \(tied.map { "'\(self[$0].name)'" }.joined(separator: ", ")) \(phase()) and comes first in the chain: \(order)"
       }
     }
-    return LookupResult(candidates: best, rule: rule, reason: reason)
+    return LookupResult(winner: best, group: bestGroup, rule: rule, reason: reason)
   }
 
   private func scoreWords(_ s: ModelSocket, tcp: Bool, _ packet: Packet) -> String {

@@ -50,15 +50,18 @@ extension Namespace {
       // primary address; for a secondary one (a second address in a subnet the interface
       // already has), that subnet's primary address; else the loopback address whose prefix
       // holds it (127.0.0.5 is sent from 127.0.0.1).
-      let owner = interface(named: name)
-      if let owner, let source = localRouteSource(a, on: owner) {
-        return .local(interface: name, source: .v4(source))
+      // The owner is read where it lies: a copy (`interface(named:)`) retains its record and
+      // its address list, which costs more than the search on every datagram.
+      let source = interfaces.withUnsafeBufferPointer { all in
+        guard let k = all.firstIndex(where: { $0.name == name }) else { return a }
+        if let source = localRouteSource(a, on: all[k]) { return source }
+        let lo = all[k].ipv4.first {
+          a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
+            == $0.address.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
+        }
+        return lo?.address ?? a
       }
-      let lo = owner?.ipv4.first {
-        a.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
-          == $0.address.rawValue & IPv4Address.mask(prefixLength: $0.prefixLength)
-      }
-      return .local(interface: name, source: .v4(lo?.address ?? a))
+      return .local(interface: name, source: .v4(source))
     case .broadcast(let name):
       let source = name.flatMap { interface(named: $0)?.ipv4.first?.address } ?? .any
       return .broadcast(interface: name, source: .v4(source))
@@ -84,15 +87,19 @@ extension Namespace {
   /// - A bound source address that is not local (IP_FREEBIND, ip_nonlocal_bind) has no route
   ///   at all unless the socket set IP_TRANSPARENT.
   ///
-  /// `source` stands for the socket's own source address when a caller already knows the one
-  /// the lookup will use (`ip_route_connect` repeats the lookup with the first one's source).
-  func route(from s: ModelSocket, to destination: IPAddress, source given: IPv4Address? = nil)
-    -> Route
-  {
+  func route(from s: ModelSocket, to destination: IPAddress) -> Route {
+    guard destination.ipv4View != nil else { return route(to: destination) }
+    let source = sourceAddress(of: s)?.ipv4View
+    if hasForeignSource(s, source: source) { return .unreachable }
+    return route(from: s, to: destination, source: source)
+  }
+
+  /// `route(from:to:)` from a source the caller already knows, with no check that it is local:
+  /// the socket's own (`sourceAddress(of:)`, checked by `hasForeignSource`), or the one the
+  /// lookup will use (`ip_route_connect` repeats the lookup with the first one's source).
+  func route(from s: ModelSocket, to destination: IPAddress, source: IPv4Address?) -> Route {
     guard let a = destination.ipv4View else { return route(to: destination) }
-    let mapped = destination.ipv4View != nil && destination.family == .inet6
-    let source = given ?? sourceAddress(of: s)?.ipv4View
-    if given == nil && hasForeignSource(s) { return .unreachable }
+    let mapped = destination.family == .inet6
     let route = route4(a, device: s.boundDevice, source: source)
     guard mapped else { return route }
     let map = { (address: IPAddress) -> IPAddress in
@@ -181,29 +188,34 @@ extension Namespace {
   }
 
   /// The route of a datagram to IPv4's "this host" (see `isThisHostIPv4`), `destination`
-  /// being the address it became: local, arriving on the bound device or lo; but a source
-  /// that is not local fails first, as for every route (`__ip_dev_find(saddr)`).
+  /// being the address it became: local, arriving on the bound device or lo. A source that is
+  /// not local fails first, as for every route (`__ip_dev_find(saddr)`): the caller checks
+  /// `hasForeignSource`.
   func thisHostRoute(from s: ModelSocket, to destination: IPAddress) -> Route {
-    if hasForeignSource(s) { return .unreachable }
-    return .local(interface: s.boundDevice ?? "lo", source: destination)
+    .local(interface: s.boundDevice ?? "lo", source: destination)
   }
 
   /// Whether the socket's IPv4 source is not a local address (bound with IP_FREEBIND or
   /// ip_nonlocal_bind, or a broadcast address kept by inet6_bind): such a source routes only
   /// with IP_TRANSPARENT (FLOWI_FLAG_ANYSRC), otherwise every lookup fails with ENETUNREACH.
   func hasForeignSource(_ s: ModelSocket) -> Bool {
-    guard let source = sourceAddress(of: s)?.ipv4View else { return false }
+    hasForeignSource(s, source: sourceAddress(of: s)?.ipv4View)
+  }
+
+  /// `hasForeignSource(_:)` for a caller that has the socket's IPv4 source address at hand.
+  func hasForeignSource(_ s: ModelSocket, source: IPv4Address?) -> Bool {
+    guard let source else { return false }
     return sourceDevice(source) == nil && !s.transparent
   }
 
   /// Where an IPv4 route from `s` starts and leaves (`ip_route_output_key_hash_rcu`): the
   /// source address (the socket's own, else the route's; for a group, IP_MULTICAST_IF's
   /// address, else `inet_select_addr` on the output device) and the output device (for a
-  /// local route, the device that owns the destination); nil for no route.
-  func routeEnds(_ s: ModelSocket, _ route: Route, to destination: Endpoint)
+  /// local route, the device that owns the destination); nil for no route. `own` is the
+  /// socket's source toward the destination (`sourceAddress(of:to:)`), which the caller has.
+  func routeEnds(_ s: ModelSocket, _ route: Route, to destination: Endpoint, source own: IPAddress?)
     -> (source: IPAddress, device: String)?
   {
-    let own = sourceAddress(of: s, to: destination.address)
     switch route {
     case .local(let i, let src), .broadcast(let i?, let src), .offHost(let i, let src):
       return (own ?? src, i)
@@ -273,7 +285,13 @@ extension Namespace {
   /// v4-mapped) destination only an IPv4 source counts. An AF_INET6 socket that connect()
   /// narrowed to an IPv6 address still has no IPv4 source (`inet_saddr` stays 0).
   func sourceAddress(of s: ModelSocket, to destination: IPAddress) -> IPAddress? {
-    guard let a = sourceAddress(of: s) else { return nil }
+    Self.source(sourceAddress(of: s), toward: destination)
+  }
+
+  /// A socket's source address `a` (`sourceAddress(of:)`) as the source of a packet to
+  /// `destination` (see `sourceAddress(of:to:)`), for a caller that has `a` at hand.
+  static func source(_ a: IPAddress?, toward destination: IPAddress) -> IPAddress? {
+    guard let a else { return nil }
     return destination.ipv4View != nil && a.ipv4View == nil ? nil : a
   }
 

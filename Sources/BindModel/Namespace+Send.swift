@@ -126,10 +126,7 @@ extension Namespace {
       // the datagram is built (sock_alloc_send_pskb → sock_error), after every check.
       if let pending = s.pendingError {
         self[id].pendingError = nil
-        return .failure(
-          pending, rule: .sendPendingError,
-          "'\(s.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
-        )
+        return pendingErrorReport(s, pending)
       }
       return transmit(s, route: route, source: source, arrival: arrival, to: destination)
     }
@@ -170,6 +167,9 @@ extension Namespace {
 
   /// The checks of `udp_sendmsg` in the kernel's order, up to the route and its ends
   /// (`ip_route_output_flow`); the pending error and the datagram come after.
+  ///
+  /// The socket's source address (`inet_saddr`) is found once here and handed to every check
+  /// and to the route that needs it.
   private func datagramPath(_ s: ModelSocket, to given: Endpoint?) -> DatagramPath {
     // Bound rather than compared with nil: comparing an optional endpoint goes through its
     // Equatable conformance.
@@ -203,22 +203,30 @@ extension Namespace {
     if case .v6(let d) = destination.address, d.v4Mapped == nil {
       return .ipv6(destination, d)
     }
+    let own = sourceAddress(of: s)
+    let own4 = own?.ipv4View
     // ip_route_output_key_hash_rcu checks the source (EINVAL, or ENETUNREACH when it is not
     // local) before the output device (ENODEV).
-    if let refusal = invalidSource(s, to: destination.address, rule: .sendInvalidSource) {
+    if let refusal = invalidSource(
+      s, source: own4, to: destination.address, rule: .sendInvalidSource)
+    {
       return .refused(refusal)
     }
-    if !hasForeignSource(s), let device = missingBoundDevice(s) {
+    let foreign = hasForeignSource(s, source: own4)
+    if !foreign, let device = missingBoundDevice(s) {
       return .refused(
         .failure(
           .ENODEV, rule: .sendUnreachable,
           "'\(s.name)' is bound to the device '\(device)', which does not exist (ip_route_output_key_hash_rcu)"
         ))
     }
+    // A source that is not local fails every route (see hasForeignSource).
     let route =
-      isThisHostIPv4(written.address)
-      ? thisHostRoute(from: s, to: destination.address)
-      : route(from: s, to: destination.address)
+      foreign
+      ? .unreachable
+      : isThisHostIPv4(written.address)
+        ? thisHostRoute(from: s, to: destination.address)
+        : route(from: s, to: destination.address, source: own4)
     switch route {
     case .unreachable:
       return .refused(
@@ -241,7 +249,10 @@ extension Namespace {
         ))
     default: break
     }
-    guard let (source, arrival) = routeEnds(s, route, to: destination) else {
+    guard
+      let (source, arrival) = routeEnds(
+        s, route, to: destination, source: Self.source(own, toward: destination.address))
+    else {
       return .refused(.failure(.ENETUNREACH, rule: .sendUnreachable, "no route"))
     }
     if let why = loopbackSourceLeaves(
@@ -258,6 +269,14 @@ extension Namespace {
         ))
     }
     return .routed(route, source: source, arrival: arrival, destination: destination)
+  }
+
+  /// The pending error (`sk_err`) a datagram send reports instead of sending.
+  private func pendingErrorReport(_ s: ModelSocket, _ pending: Errno) -> Prediction {
+    .failure(
+      pending, rule: .sendPendingError,
+      "'\(s.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
+    )
   }
 
   /// `udpv6_sendmsg` for a native IPv6 destination: `ip6_sk_dst_lookup_flow` (the socket's
@@ -287,10 +306,7 @@ extension Namespace {
     case .success(let r):
       if let pending = sender.pendingError {
         self[id].pendingError = nil
-        return .failure(
-          pending, rule: .sendPendingError,
-          "'\(sender.name)' is connected and an earlier datagram to its peer reached no socket: the ICMP port unreachable that came back is reported now"
-        )
+        return pendingErrorReport(sender, pending)
       }
       return transmit(sender, route: r.route, source: r.source, arrival: r.device, to: destination)
     }
@@ -302,127 +318,144 @@ extension Namespace {
     _ sender: ModelSocket, route: Route, source: IPAddress, arrival: String,
     to destination: Endpoint
   ) -> Prediction {
-    let (prediction, leaving, refused) = fate(
-      sender, route: route, source: source, arrival: arrival, to: destination)
+    var leaving: Transmission?
+    var refused = false
+    let prediction = fate(
+      sender, route: route, source: source, arrival: arrival, to: destination,
+      explains: Prediction.explains, leaving: &leaving, refused: &refused)
     if let leaving { outbound = leaving }
     if refused { self[sender.id].pendingError = .ECONNREFUSED }
     return prediction
   }
 
   /// Where a datagram from `sender` ends: off the host, as a broadcast or multicast, or at the
-  /// local socket the lookup finds; with the copy that leaves by a linked interface, and
-  /// whether the ICMP port unreachable for a datagram nobody takes gives `sender` an error.
+  /// local socket the lookup finds; with the copy that leaves by a linked interface
+  /// (`leaving`), and whether the ICMP port unreachable for a datagram nobody takes gives
+  /// `sender` an error (`refused`).
+  ///
+  /// `explains` is `Prediction.explains`, read once by the caller.
   private func fate(
     _ sender: ModelSocket, route: Route, source: IPAddress, arrival: String,
-    to destination: Endpoint
-  ) -> (Prediction, leaving: Transmission?, refused: Bool) {
+    to destination: Endpoint, explains: Bool, leaving: inout Transmission?, refused: inout Bool
+  ) -> Prediction {
     let id = sender.id
     let packet = Packet(
       source: Endpoint(address: source, port: sender.localPort), destination: destination,
       arrival: arrival)
     switch route {
     case .offHost(let i, _) where linkedInterfaces.contains(i):
-      return (
-        Prediction(
-          .nobody, rule: .deliveryOffHost,
-          "the datagram leaves by \(i) for the host at its other end"),
-        Transmission(packet: packet, sender: id, kind: .unicast, interface: i), false
+      leaving = Transmission(packet: packet, sender: id, kind: .unicast, interface: i)
+      return Prediction(
+        .nobody, rule: .deliveryOffHost, "the datagram leaves by \(i) for the host at its other end"
       )
     case .offHost(let i, _):
-      return (
-        Prediction(
-          .nobody, rule: .deliveryOffHost,
-          "\(destination.address) is not an address of this host: the datagram leaves by \(i) and no socket here sees it"
-        ), nil, false
+      return Prediction(
+        .nobody, rule: .deliveryOffHost,
+        "\(destination.address) is not an address of this host: the datagram leaves by \(i) and no socket here sees it"
       )
     case .broadcast:
-      let leaving =
-        linkedInterfaces.contains(arrival)
-        ? Transmission(packet: packet, sender: id, kind: .broadcast, interface: arrival) : nil
-      return (broadcast(packet, from: sender), leaving, false)
+      if linkedInterfaces.contains(arrival) {
+        leaving = Transmission(packet: packet, sender: id, kind: .broadcast, interface: arrival)
+      }
+      return broadcast(packet, from: sender)
     case .multicast:
       // ip6_rcv_core: a packet from ::1 that arrives on a device other than lo is dropped,
       // the looped-back copy of a multicast datagram included (RFC 4291 2.5.3).
       if arrival != "lo", case .v6(let from) = source, from.isLoopback {
-        return (
-          Prediction(
-            .nobody, rule: .deliveryDropped,
-            "'\(sender.name)' sends from ::1, and a packet from ::1 that arrives on \(arrival), not lo, is dropped (ip6_rcv_core)"
-          ), nil, false
+        return Prediction(
+          .nobody, rule: .deliveryDropped,
+          "'\(sender.name)' sends from ::1, and a packet from ::1 that arrives on \(arrival), not lo, is dropped (ip6_rcv_core)"
         )
       }
-      let leaving =
-        linkedInterfaces.contains(arrival)
-        ? Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival) : nil
-      return (multicast(packet), leaving, false)
-    default: break
+      if linkedInterfaces.contains(arrival) {
+        leaving = Transmission(packet: packet, sender: id, kind: .multicast, interface: arrival)
+      }
+      return multicast(packet)
+    default:
+      return deliver(packet, from: sender, explains: explains, refused: &refused)
     }
-    guard let found = lookupUDP(packet) else {
-      // __udp4_lib_err finds the sender by the returned header, like a datagram from the
-      // destination to the source: only a socket connected to this destination (a peer port
-      // of 0 matches any) whose bound address takes the source gets the error.
-      let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
-      let takesSource = Coverage(of: sender).contains(packet.source.address)
-      // IPv4: the error comes back over lo, and __udp4_lib_err matches devices against the
-      // packet's real device (skb->dev, not the route's input interface as for data): a
-      // socket bound to another device never sees errors for traffic inside the host. IPv6:
-      // __udp6_lib_err matches against inet6_iif, which for local traffic is the device of the
-      // address the error is sent to, the source's (verified on 6.18).
-      var errorDevice = "lo"
-      if packet.ipv4Destination == nil, case .v6(let back) = packet.source.address,
-        let owner = ipv6Owner(back)
-      {
-        errorDevice = owner.name
-      }
-      let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
-      // A datagram sent from 0.0.0.0 (a route that found no source address) gets no ICMP
-      // error back: there is nobody to address it to.
-      let hasSource = packet.source.address.ipv4View.map { !$0.isAny } ?? true
-      // The error's source is the datagram's destination (__icmp_send), which must be a local
-      // address for the error to be routed at all: one that only a socket bound to lo reached
-      // (assumed on lo's link) is not, and the error is never sent.
-      let destinationIsLocal =
-        packet.destination.address.ipv4View.map { sourceDevice($0) != nil } ?? true
-      let takesError = connectedHere && takesSource && onLo && hasSource && destinationIsLocal
-      // Rendered only for explanations.
-      func after() -> String {
-        takesError
-          ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
-          : connectedHere && !onLo
-            ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
-            : connectedHere
-              ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
-              : sender.peer != nil
-                ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
-                : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
-      }
-      return (
-        Prediction(
-          .nobody, rule: .deliveryNobody,
-          "no socket on UDP port \(destination.port) takes \(destination.address)\(after())"),
-        nil, takesError
-      )
+  }
+
+  /// A unicast datagram to a local address: the socket the lookup finds, else nobody.
+  private func deliver(
+    _ packet: Packet, from sender: ModelSocket, explains: Bool, refused: inout Bool
+  ) -> Prediction {
+    guard let found = lookupUDP(packet, explains: explains) else {
+      return unclaimed(packet, from: sender, explains: explains, refused: &refused)
     }
     // One receiver, the usual case, needs no sorting and no intermediate arrays.
     // The names are read where the records lie: a computed property of `self[id]` copies it.
     let outcomes = sockets.withUnsafeBufferPointer { records in
-      found.candidates.count == 1
-        ? OutcomeSet(.delivered([records[found.candidates[0].rawValue].name]))
-        : OutcomeSet(found.candidates.map { Outcome.receivers([records[$0.rawValue].name]) })
+      found.group.count <= 1
+        ? OutcomeSet(.delivered([records[found.winner.rawValue].name]))
+        : OutcomeSet(found.group.map { Outcome.receivers([records[$0.rawValue].name]) })
     }
     // The lookup rendered its reason already (empty without explanations).
-    return (
-      Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil), nil, false
-    )
+    return Prediction(outcomes, rule: found.rule, rendered: found.reason, portChoice: nil)
+  }
+
+  /// A unicast datagram to a local address that no socket takes; `refused` says whether the
+  /// ICMP port unreachable gives `sender` an error.
+  private func unclaimed(
+    _ packet: Packet, from sender: ModelSocket, explains: Bool, refused: inout Bool
+  ) -> Prediction {
+    let destination = packet.destination
+    // __udp4_lib_err finds the sender by the returned header, like a datagram from the
+    // destination to the source: only a socket connected to this destination (a peer port
+    // of 0 matches any) whose bound address takes the source gets the error.
+    let connectedHere = sender.peer.map { peerMatches($0, packet.destination) } ?? false
+    let takesSource = Coverage(of: sender).contains(packet.source.address)
+    // IPv4: the error comes back over lo, and __udp4_lib_err matches devices against the
+    // packet's real device (skb->dev, not the route's input interface as for data): a
+    // socket bound to another device never sees errors for traffic inside the host. IPv6:
+    // __udp6_lib_err matches against inet6_iif, which for local traffic is the device of the
+    // address the error is sent to, the source's (verified on 6.18).
+    var errorDevice = "lo"
+    if packet.ipv4Destination == nil, case .v6(let back) = packet.source.address,
+      let owner = ipv6Owner(back)
+    {
+      errorDevice = owner.name
+    }
+    let onLo = sender.boundDevice == nil || sender.boundDevice == errorDevice
+    // A datagram sent from 0.0.0.0 (a route that found no source address) gets no ICMP
+    // error back: there is nobody to address it to.
+    let hasSource = packet.source.address.ipv4View.map { !$0.isAny } ?? true
+    // The error's source is the datagram's destination (__icmp_send), which must be a local
+    // address for the error to be routed at all: one that only a socket bound to lo reached
+    // (assumed on lo's link) is not, and the error is never sent.
+    let destinationIsLocal =
+      packet.destination.address.ipv4View.map { sourceDevice($0) != nil } ?? true
+    let takesError = connectedHere && takesSource && onLo && hasSource && destinationIsLocal
+    // Rendered only for explanations.
+    func after() -> String {
+      takesError
+        ? "; '\(sender.name)' is connected to it, so the ICMP port unreachable will fail its next call with ECONNREFUSED"
+        : connectedHere && !onLo
+          ? "; the ICMP port unreachable comes back over \(errorDevice), and '\(sender.name)', bound to device \(sender.boundDevice ?? ""), does not take it"
+          : connectedHere
+            ? "; the ICMP port unreachable finds no socket: '\(sender.name)' is bound to \(sender.boundAddress), not to the source \(packet.source.address)"
+            : sender.peer != nil
+              ? "; the ICMP port unreachable is ignored because '\(sender.name)' is connected to another peer"
+              : "; the ICMP port unreachable is ignored because '\(sender.name)' is not connected"
+    }
+    refused = takesError
+    return Prediction(
+      OutcomeSet(.nobody), rule: .deliveryNobody,
+      rendered: explains
+        ? "no socket on UDP port \(destination.port) takes \(destination.address)\(after())" : "",
+      portChoice: nil)
   }
 
   /// `ip_route_output_key_hash_rcu` refuses a multicast, limited-broadcast or 0.0.0.0/8 source
   /// (EINVAL) before any lookup. Only an AF_INET6 socket bound to such a v4-mapped address
   /// meets it (inet6_bind keeps the address as the source); an AF_INET socket bound to a
   /// broadcast or multicast address sends from the device's address instead.
-  func invalidSource(_ s: ModelSocket, to destination: IPAddress, rule: Rule) -> Prediction? {
-    guard destination.ipv4View != nil,
-      let source = sourceAddress(of: s)?.ipv4View,
+  /// `source` is the socket's IPv4 source address (`sourceAddress(of:)`), which the caller
+  /// has at hand.
+  func invalidSource(_ s: ModelSocket, source: IPv4Address?, to destination: IPAddress, rule: Rule)
+    -> Prediction?
+  {
+    guard destination.ipv4View != nil, let source,
       source.isMulticast || source.isLimitedBroadcast || source.rawValue >> 24 == 0
     else { return nil }
     return .failure(
