@@ -24,7 +24,9 @@ public struct ModelSocket: Hashable, Sendable {
 
   /// The reference-holding fields (see the type's comment).
   struct Extras: Hashable, Sendable {
-    var name: String
+    /// The name, as a one-element list: a delivery to this socket reports it as its receivers
+    /// (`Outcome.delivered`) without building an array per datagram.
+    var nameList: [String]
     var boundDevice: String?
     var ipv6MulticastInterface: String?
     var peer: Endpoint?
@@ -76,9 +78,11 @@ public struct ModelSocket: Hashable, Sendable {
 
   public var id: SocketID
   public var name: String {
-    get { extras[0].name }
-    set { extras[0].name = newValue }
+    get { extras[0].nameList[0] }
+    set { extras[0].nameList = [newValue] }
   }
+  /// `[name]`, shared by every delivery to this socket.
+  public var nameList: [String] { extras[0].nameList }
   public var kind: SocketKind
   /// Owner uid, captured at `socket()` time (`sk_uid`).
   public var uid: UInt32
@@ -238,14 +242,6 @@ public struct ModelSocket: Hashable, Sendable {
   /// Whether `close` was called (the name may linger in `timeWait`).
   public var isClosed = false
 
-  public init(id: SocketID, name: String, kind: SocketKind, uid: UInt32) {
-    self.extras = [Extras(name: name)]
-    self.id = id
-    self.kind = kind
-    self.uid = uid
-    self.multicastAll = kind.family == .inet
-  }
-
   /// Whether the socket holds a port in its protocol's table.
   @inline(__always) public var isHashed: Bool { localPort != 0 }
 
@@ -264,6 +260,17 @@ public struct ModelSocket: Hashable, Sendable {
       if a.isAny && !v6Only { return "*\(device):\(port)" }
       return "[\(a)]\(device):\(port)"
     }
+  }
+}
+
+// The initializer lives in an extension, so that the struct keeps its memberwise initializer:
+// one that assigns the fields one by one makes Swift build the record in memory and then copy
+// it.
+extension ModelSocket {
+  public init(id: SocketID, name: String, kind: SocketKind, uid: UInt32) {
+    self.init(
+      extras: [Extras(nameList: [name])], id: id, kind: kind, uid: uid,
+      multicastAll: kind.family == .inet)
   }
 }
 

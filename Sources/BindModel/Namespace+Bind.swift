@@ -113,17 +113,18 @@ extension Namespace {
     var explanation: String
     var portChoice: String?
 
+    /// A result whose texts are rendered only when explanations are on. A static function, not
+    /// an initializer, so that the struct keeps its memberwise initializer: one that assigns the
+    /// fields one by one makes Swift build the value in memory and then copy it.
     @inline(__always)
-    init(
+    static func make(
       outcome: Outcome, port: UInt16?, rule: Rule, explanation: @autoclosure () -> String,
       portChoice: @autoclosure () -> String? = nil
-    ) {
-      self.outcome = outcome
-      self.port = port
-      self.rule = rule
+    ) -> PortResult {
       let explains = Prediction.explains
-      self.explanation = explains ? explanation() : ""
-      self.portChoice = explains ? portChoice() : nil
+      return PortResult(
+        outcome: outcome, port: port, rule: rule, explanation: explains ? explanation() : "",
+        portChoice: explains ? portChoice() : nil)
     }
 
     /// The prediction for the call, taking the rendered texts along instead of copying them.
@@ -140,7 +141,7 @@ extension Namespace {
       let passes = n.transport == .tcp ? tcpBindPasses(for: n) : udpPasses()
       guard let (chosen, pass) = chooseEphemeralPort(for: n, passes: passes, choices: &choices)
       else {
-        return PortResult(
+        return PortResult.make(
           outcome: .failed(.EADDRINUSE), port: nil, rule: .ephemeralExhausted,
           explanation:
             "no \(proto) port of \(sysctls.portRange.lowerBound)-\(sysctls.portRange.upperBound) is free for \(bindingName(n, port: 0)): every one is held by an overlapping socket or reserved"
@@ -152,7 +153,7 @@ extension Namespace {
           ? "the kernel picks \(choice()) (inet_csk_find_open_port\(pass.parity != nil ? "; odd ports first, even ones are left to connect()" : ""))"
           : "the kernel picks \(choice()) (udp_lib_get_port)"
       }
-      return PortResult(
+      return PortResult.make(
         outcome: .ok, port: chosen, rule: n.transport == .tcp ? .ephemeralTCP : .ephemeralUDP,
         explanation: "'\(n.name)' gets port \(chosen): \(why())", portChoice: choice())
     }
@@ -160,11 +161,11 @@ extension Namespace {
       let (conflict, firstOverlap) = tcpConflict(n, port: port)
       if let c = conflict {
         if bindBucketFastPath(n, port: port) {
-          return PortResult(
+          return PortResult.make(
             outcome: .ok, port: port, rule: .tcpBindBucketFastPath,
             explanation: fastPathReason(n, self[c.blocker], port: port))
         }
-        return PortResult(
+        return PortResult.make(
           outcome: .failed(.EADDRINUSE), port: nil, rule: c.rule,
           explanation:
             "\(overlapPhrase(n, address: n.localAddress, self[c.blocker], port: port)), \(heldBy(self[c.blocker])); \(c.reason)"
@@ -174,7 +175,7 @@ extension Namespace {
     }
     let (conflict, shared, firstOverlap) = udpConflict(n, port: port)
     if let c = conflict {
-      return PortResult(
+      return PortResult.make(
         outcome: .failed(.EADDRINUSE), port: nil, rule: c.rule,
         explanation:
           "\(overlapPhrase(n, address: n.localAddress, self[c.blocker], port: port)), \(heldBy(self[c.blocker])); \(c.reason)"
@@ -220,7 +221,7 @@ extension Namespace {
       return
         "\(overlapPhrase(n, address: n.localAddress, e, port: port)), \(heldBy(e)), but \(shared)"
     }
-    return PortResult(outcome: .ok, port: port, rule: rule, explanation: why())
+    return PortResult.make(outcome: .ok, port: port, rule: rule, explanation: why())
   }
 
   /// `inet_addr_valid_or_nonlocal`: EADDRNOTAVAIL unless the address is local, the wildcard,

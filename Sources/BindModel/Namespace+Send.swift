@@ -387,7 +387,7 @@ extension Namespace {
     // The names are read where the records lie: a computed property of `self[id]` copies it.
     let outcomes = sockets.withUnsafeBufferPointer { records in
       found.group.count <= 1
-        ? OutcomeSet(.delivered([records[found.winner.rawValue].name]))
+        ? OutcomeSet(.delivered(records[found.winner.rawValue].nameList))
         : OutcomeSet(found.group.map { Outcome.receivers([records[$0.rawValue].name]) })
     }
     // The lookup rendered its reason already (empty without explanations).

@@ -12,7 +12,13 @@ public struct Namespace: Hashable, Sendable {
   /// Interfaces with a cable to another host (`link`): traffic routed out of them reaches it.
   public internal(set) var linkedInterfaces: Set<String> = []
   /// A datagram or SYN the last call sent out of a linked interface, for the network to carry.
-  var outbound: Transmission?
+  var outbound: Transmission? {
+    get { outboundQueue.first }
+    set { outboundQueue = newValue.map { [$0] } ?? [] }
+  }
+  /// `outbound` as an array of at most one: calls that read the namespace copy it, and copying
+  /// an empty array costs less than copying an optional transmission.
+  private var outboundQueue: [Transmission] = []
   /// Connections to clients on other hosts that a closing listener reset.
   var remoteResets: [RemoteReset] = []
   /// TCP listeners per port in `lhash2` order (position taken at `listen()`).
@@ -102,21 +108,25 @@ public struct Namespace: Hashable, Sendable {
     if a.isMulticast { return .multicast }
     if a.isLimitedBroadcast { return .broadcast(interface: nil) }
     if let owner = ipv4Owners[a] { return .local(interface: owner) }
-    // fib_add_ifaddr installs a broadcast route for every subnet broadcast address (lo's
-    // 127.255.255.255 too), more specific than lo's `local 127.0.0.0/8`.
-    for i in interfaces {
-      for (address, length) in i.ipv4 where length < 31 {
-        let m = IPv4Address.mask(prefixLength: length)
-        if a.rawValue == address.rawValue | ~m { return .broadcast(interface: i.name) }
+    // The interfaces are read where they lie: iterating over copies retains each one's record
+    // and address list, which costs more than the search on every bind and datagram.
+    return interfaces.withUnsafeBufferPointer { all in
+      // fib_add_ifaddr installs a broadcast route for every subnet broadcast address (lo's
+      // 127.255.255.255 too), more specific than lo's `local 127.0.0.0/8`.
+      for k in all.indices {
+        for (address, length) in all[k].ipv4 where length < 31 {
+          let m = IPv4Address.mask(prefixLength: length)
+          if a.rawValue == address.rawValue | ~m { return .broadcast(interface: all[k].name) }
+        }
       }
-    }
-    for i in interfaces where i.isLoopback {
-      for (address, length) in i.ipv4 {
-        let m = IPv4Address.mask(prefixLength: length)
-        if a.rawValue & m == address.rawValue & m { return .local(interface: i.name) }
+      for k in all.indices where all[k].isLoopback {
+        for (address, length) in all[k].ipv4 {
+          let m = IPv4Address.mask(prefixLength: length)
+          if a.rawValue & m == address.rawValue & m { return .local(interface: all[k].name) }
+        }
       }
+      return .unicast
     }
-    return .unicast
   }
 
   /// The interface an IPv6 address is configured on, if any.

@@ -11,25 +11,26 @@ public struct Prediction: Hashable, Sendable, Codable {
   /// `bench` and bulk runs that only compare outcomes switch it off for a scope with
   /// `Prediction.$explains.withValue(false) { ... }`.
   @TaskLocal public static var explains = true
+}
 
+// The initializers live in an extension, so that the struct keeps its memberwise initializer:
+// one that assigns the fields one by one makes Swift build the value in memory and then copy
+// it (a retain and a release of every string in it), for every prediction made.
+extension Prediction {
   public init(
     _ outcomes: OutcomeSet, rule: Rule, _ explanation: @autoclosure () -> String,
     portChoice: @autoclosure () -> String? = nil
   ) {
-    self.outcomes = outcomes
-    self.rule = rule
     let explains = Prediction.explains
-    self.explanation = explains ? explanation() : ""
-    self.portChoice = explains ? portChoice() : nil
+    self.init(
+      outcomes: outcomes, rule: rule, explanation: explains ? explanation() : "",
+      portChoice: explains ? portChoice() : nil)
   }
 
   /// A prediction whose explanation and port choice are already rendered (empty and nil when
   /// explanations are off), so the task-local switch is not read again.
   init(_ outcomes: OutcomeSet, rule: Rule, rendered explanation: String, portChoice: String?) {
-    self.outcomes = outcomes
-    self.rule = rule
-    self.explanation = explanation
-    self.portChoice = portChoice
+    self.init(outcomes: outcomes, rule: rule, explanation: explanation, portChoice: portChoice)
   }
 
   public init(_ outcome: Outcome, rule: Rule, _ explanation: @autoclosure () -> String) {
