@@ -38,6 +38,7 @@ public struct Namespace: Hashable, Sendable {
         ])
     ]
     ipv4Owners[.loopback] = "lo"
+    ipv4Owners.indexPrefixes(of: interfaces)
   }
 
   // MARK: Lookups
@@ -90,6 +91,7 @@ public struct Namespace: Hashable, Sendable {
     for case .v4(let a) in addresses.map(\.address) where ipv4Owners[a] == nil {
       ipv4Owners[a] = name
     }
+    ipv4Owners.indexPrefixes(of: interfaces)
   }
 
   // MARK: Locality (weak host model, reference §2.3)
@@ -108,25 +110,10 @@ public struct Namespace: Hashable, Sendable {
     if a.isMulticast { return .multicast }
     if a.isLimitedBroadcast { return .broadcast(interface: nil) }
     if let owner = ipv4Owners[a] { return .local(interface: owner) }
-    // The interfaces are read where they lie: iterating over copies retains each one's record
-    // and address list, which costs more than the search on every bind and datagram.
-    return interfaces.withUnsafeBufferPointer { all in
-      // fib_add_ifaddr installs a broadcast route for every subnet broadcast address (lo's
-      // 127.255.255.255 too), more specific than lo's `local 127.0.0.0/8`.
-      for k in all.indices {
-        for (address, length) in all[k].ipv4 where length < 31 {
-          let m = IPv4Address.mask(prefixLength: length)
-          if a.rawValue == address.rawValue | ~m { return .broadcast(interface: all[k].name) }
-        }
-      }
-      for k in all.indices where all[k].isLoopback {
-        for (address, length) in all[k].ipv4 {
-          let m = IPv4Address.mask(prefixLength: length)
-          if a.rawValue & m == address.rawValue & m { return .local(interface: all[k].name) }
-        }
-      }
-      return .unicast
-    }
+    // A subnet broadcast route is more specific than lo's `local 127.0.0.0/8`.
+    if let device = ipv4Owners.broadcastDevice(of: a) { return .broadcast(interface: device) }
+    if let device = ipv4Owners.loopbackDevice(of: a) { return .local(interface: device) }
+    return .unicast
   }
 
   /// The interface an IPv6 address is configured on, if any.
