@@ -92,10 +92,10 @@ enum Help {
 
         Runs 100,000 socket() calls, 100,000 binds over many ports and addresses, port-0
         binds that exhaust the default range (28,232 ports), and 100,000 deliveries with 1,000
-        sockets on one port, each at its size and at twice its size, and prints time per
-        operation, the doubling ratio (linear growth is about 2.0) and memory. Only the
-        measured calls are timed: the sockets that the binds bind and the receivers of the
-        datagrams are set up first.
+        sockets on one port, each at its size and at twice its size (the best of three runs
+        of each), and prints time per operation, the doubling ratio (linear growth is about
+        2.0) and memory. Only the measured calls are timed: the sockets that the binds bind
+        and the receivers of the datagrams are set up first.
 
         With --replay, also verifies n generated 10-statement scenarios on the kernel, each in a
         fresh network namespace (needs root or user namespaces), and prints scenarios per
