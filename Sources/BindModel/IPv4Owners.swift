@@ -18,20 +18,15 @@ struct IPv4Owners: Hashable, Sendable {
   private var loopbackDevices: [String] = []
 
   subscript(address: IPv4Address) -> String? {
-    get { addresses.firstIndex(of: address.rawValue).map { devices[$0] } }
-    set {
-      if let i = addresses.firstIndex(of: address.rawValue) {
-        if let newValue {
-          devices[i] = newValue
-        } else {
-          addresses.remove(at: i)
-          devices.remove(at: i)
-        }
-      } else if let newValue {
-        addresses.append(address.rawValue)
-        devices.append(newValue)
-      }
-    }
+    addresses.firstIndex(of: address.rawValue).map { devices[$0] }
+  }
+
+  /// Records `device` as the owner of `address` unless a device has it already: the first to
+  /// get an address keeps its local route.
+  mutating func claim(_ address: IPv4Address, for device: String) {
+    guard self[address] == nil else { return }
+    addresses.append(address.rawValue)
+    devices.append(device)
   }
 
   /// Takes the broadcast routes and loopback prefixes from the interfaces again (after one

@@ -37,7 +37,7 @@ public struct Namespace: Hashable, Sendable {
           InterfaceAddress(address: .v6(.loopback), prefixLength: 128),
         ])
     ]
-    ipv4Owners[.loopback] = "lo"
+    ipv4Owners.claim(.loopback, for: "lo")
     ipv4Owners.indexPrefixes(of: interfaces)
   }
 
@@ -88,9 +88,7 @@ public struct Namespace: Hashable, Sendable {
     } else {
       interfaces.append(Interface(name: name, index: interfaces.count + 1, addresses: addresses))
     }
-    for case .v4(let a) in addresses.map(\.address) where ipv4Owners[a] == nil {
-      ipv4Owners[a] = name
-    }
+    for case .v4(let a) in addresses.map(\.address) { ipv4Owners.claim(a, for: name) }
     ipv4Owners.indexPrefixes(of: interfaces)
   }
 
